@@ -1,0 +1,54 @@
+# Vraagbaak: `make serve` and `make test` are the two set-up commands.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: install dev index serve test lint types pytest eval bench clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --upgrade --quiet pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed pyproject.toml
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+dev: $(VENV)/.dev-installed
+
+index: install
+	$(BIN)/vraagbaak ingest
+
+serve: index
+	$(BIN)/vraagbaak serve --host $(HOST) --port $(PORT)
+
+lint: dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: dev
+	$(BIN)/mypy vraagbaak ingest index app eval
+
+pytest: dev
+	bash scripts/test-setup.sh
+	$(BIN)/pytest -q
+
+test: lint types pytest
+
+eval: install
+	$(BIN)/vraagbaak eval
+
+bench: install
+	$(BIN)/vraagbaak bench
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

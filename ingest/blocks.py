@@ -1,0 +1,154 @@
+"""From cleaned layout lines to blocks: headings, paragraphs, lists, tables, footnotes.
+
+Hard-wrapped lines are joined into paragraphs; a paragraph ends at a short line that ends a
+sentence, at a heading, a list or a table. Lines keep their page, so every character of the
+document text can be traced back to the page it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.clean import join_wrapped
+from ingest.structure import Heading, SectionTracker, continues_heading, parse_heading
+
+_BULLET = re.compile(r"^(?:[-–•▪●◦■*\uf0b7\uf0a7o]|\d{1,2}[.)]|[a-z][.)])\s+\S")
+_NUMERIC = re.compile(r"^[-+]?[\d.,%€]+$|^\d{1,3}-\d{1,3}$")
+
+
+@dataclass
+class Block:
+    """A unit of document structure; ``pieces`` are (text, page) in reading order."""
+
+    kind: str  # heading | para | list | table | footnote
+    pieces: list[tuple[str, int]] = field(default_factory=list)
+    section: str = ""
+    heading: Heading | None = None
+
+    @property
+    def pages(self) -> list[int]:
+        return [p for _, p in self.pieces]
+
+
+@dataclass(frozen=True)
+class Line:
+    """A cleaned layout line and the page it is on."""
+
+    text: str
+    page: int
+
+
+def is_table_row(text: str) -> bool:
+    """A row of a flattened statistics table: short, and mostly numbers."""
+    tokens = text.split()
+    if len(tokens) < 2 or len(text) > 90:
+        return False
+    numeric = sum(1 for t in tokens if _NUMERIC.match(t))
+    return numeric >= 2 and numeric / len(tokens) >= 0.4
+
+
+def _ends_paragraph(text: str, width: int) -> bool:
+    return text.endswith((".", "!", "?", ":", ".)", ".’", '."')) and len(text) < 0.8 * width
+
+
+def build_blocks(
+    lines: list[Line], footnotes: dict[int, list[str]], vocab: set[str], width: int
+) -> list[Block]:
+    """Assemble lines into blocks, tracking the section path of each."""
+    blocks: list[Block] = []
+    tracker = SectionTracker()
+    cur: Block | None = None
+    pending = {p: list(n) for p, n in footnotes.items() if n}
+
+    def close() -> None:
+        nonlocal cur
+        if cur is not None and cur.pieces:
+            blocks.append(cur)
+            last_page = cur.pieces[-1][1]
+            for page in sorted(p for p in pending if p <= last_page):
+                if next_page > page:
+                    notes = pending.pop(page)
+                    blocks.append(Block("footnote", [(n, page) for n in notes], tracker.path))
+        cur = None
+
+    for idx, line in enumerate(lines):
+        next_page = lines[idx + 1].page if idx + 1 < len(lines) else 10**9
+        text = line.text
+        last = blocks[-1] if blocks else None
+        if cur is None and last and last.kind == "heading" and last.heading:
+            if continues_heading(last.heading, text):
+                merged = f"{last.pieces[-1][0]} {text}"
+                heading = Heading(last.heading.level, last.heading.key, merged)
+                last.pieces.append((text, line.page))
+                last.heading = heading
+                tracker.replace_last(heading)
+                last.section = tracker.path
+                continue
+        heading = parse_heading(text, tracker.chapter)
+        if heading is not None:
+            close()
+            tracker.enter(heading)
+            blocks.append(Block("heading", [(text, line.page)], tracker.path, heading))
+            continue
+        if is_table_row(text) or text.startswith(("Tabel", "Data ")) or text == "Data":
+            if cur is None or cur.kind != "table":
+                header = _pop_table_header(cur)
+                close()
+                cur = Block("table", header, tracker.path)
+            cur.pieces.append((text, line.page))
+            continue
+        if _BULLET.match(text):
+            if cur is None or cur.kind != "list":
+                close()
+                cur = Block("list", [], tracker.path)
+            cur.pieces.append(("\n" + text if cur.pieces else text, line.page))
+        elif cur is None or cur.kind == "table":
+            close()
+            cur = Block("para", [(text, line.page)], tracker.path)
+        else:
+            prev_text = cur.pieces[-1][0]
+            joined = join_wrapped(prev_text, text, vocab)
+            # store only what this line adds, so pieces keep their own pages
+            added = joined[len(prev_text) :] if joined.startswith(prev_text) else " " + text
+            cur.pieces.append((added, line.page))
+        if _ends_paragraph(text, width) and (cur.kind != "list" or text.endswith(".")):
+            close()
+    close()
+    for page in sorted(pending):
+        blocks.append(Block("footnote", [(n, page) for n in pending[page]], tracker.path))
+    return blocks
+
+
+def _pop_table_header(cur: Block | None) -> list[tuple[str, int]]:
+    """A short label line just before the first row (``Leeftijden Cliënten 2015``) joins the table."""
+    if cur is None or cur.kind != "para" or len(cur.pieces) != 1:
+        return []
+    text, page = cur.pieces[0]
+    if len(text) < 70 and not text.endswith((".", ":", ";")):
+        cur.pieces.clear()
+        return [(text, page)]
+    return []
+
+
+def render(blocks: list[Block]) -> tuple[str, list[tuple[int, int, int]], list[tuple[int, int]]]:
+    """Document text, its page spans (start, end, page), and each block's (start, end)."""
+    parts: list[str] = []
+    spans: list[tuple[int, int, int]] = []
+    offsets: list[tuple[int, int]] = []
+    pos = 0
+    for i, block in enumerate(blocks):
+        if i:
+            parts.append("\n\n")
+            pos += 2
+        start = pos
+        sep = "\n" if block.kind in ("table", "footnote", "heading") else ""
+        for j, (text, page) in enumerate(block.pieces):
+            piece = (sep + text) if j and sep else text
+            if block.kind == "heading" and j:
+                piece = " " + text
+            parts.append(piece)
+            spans.append((pos, pos + len(piece), page))
+            pos += len(piece)
+        offsets.append((start, pos))
+    return "".join(parts), spans, offsets

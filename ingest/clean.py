@@ -1,0 +1,92 @@
+"""Line-level cleaning of extracted text: Unicode, page furniture, hyphenation.
+
+Every function here is idempotent: cleaning clean text changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+
+_ODD_SPACE = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t\r\v]")
+_INVISIBLE = re.compile(r"[\u00ad\u200b\u200c\u200d\ufeff]")
+_MULTI_SPACE = re.compile(r" {2,}")
+_PAGE_FURNITURE = re.compile(
+    r"^\s*(?:(?:pagina|page|blz\.?)\s*)?\d{1,4}(?:\s*(?:/|van|of)\s*\d{1,4})?\s*$", re.IGNORECASE
+)
+_WORD = re.compile(r"\w+(?:-\w+)*")
+_CONJUNCTIONS = frozenset({"en", "of", "tot", "en/of", "and", "or", "to"})
+
+
+def normalize(text: str) -> str:
+    """NFKC (ligatures, full-width forms), odd spaces to plain ones, invisible marks gone."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _INVISIBLE.sub("", text)
+    text = _ODD_SPACE.sub(" ", text)
+    return text
+
+
+def clean_line(line: str) -> str:
+    """One layout line, normalised, with runs of spaces squeezed and no edge spaces."""
+    return _MULTI_SPACE.sub(" ", normalize(line)).strip()
+
+
+def is_page_furniture(line: str) -> bool:
+    """A lone page number such as ``12``, ``- 12 -`` or ``Pagina 3 van 40``."""
+    return bool(_PAGE_FURNITURE.match(line.strip(" -–")))
+
+
+def repeated_edges(pages: list[list[str]], min_share: float = 0.5) -> set[str]:
+    """Running headers/footers: lines (digits ignored) at a page's top or bottom on many pages."""
+    if len(pages) < 3:
+        return set()
+    counts: Counter[str] = Counter()
+    for lines in pages:
+        edges = {_shape(x) for x in lines[:2] + lines[-2:] if x.strip()}
+        counts.update(edges)
+    return {s for s, n in counts.items() if n >= max(3, min_share * len(pages)) and len(s) > 3}
+
+
+def _shape(line: str) -> str:
+    return re.sub(r"\d+", "#", line.strip().lower())
+
+
+def is_running_edge(line: str, edges: set[str]) -> bool:
+    """True when the line is one of the running headers/footers found."""
+    return bool(edges) and _shape(line) in edges
+
+
+def vocabulary(lines: Iterable[str]) -> set[str]:
+    """Lower-cased words (hyphenated compounds kept whole) seen in the text."""
+    vocab: set[str] = set()
+    for line in lines:
+        vocab.update(w.lower() for w in _WORD.findall(line))
+    return vocab
+
+
+def join_wrapped(prev: str, nxt: str, vocab: set[str]) -> str:
+    """Join two hard-wrapped lines, undoing hyphenation at the break.
+
+    ``kinder-`` + ``mishandeling`` becomes ``kindermishandeling`` when the document spells
+    it that way elsewhere; real compounds (``VN-Vrouwenverdrag``) keep their hyphen, and an
+    enumeration (``moord- en doodslagzaken``) keeps its space.
+    """
+    if not prev:
+        return nxt
+    if not nxt:
+        return prev
+    if prev.endswith("-") and len(prev) > 1 and prev[-2].isalpha():
+        head = re.search(r"(\w+)-$", prev)
+        tail = re.match(r"(\w+)", nxt)
+        first = nxt.split(" ", 1)[0]
+        if first.lower() in _CONJUNCTIONS:
+            return f"{prev} {nxt}"
+        if head and tail and nxt[0].islower():
+            joined = (head.group(1) + tail.group(1)).lower()
+            hyphenated = f"{head.group(1)}-{tail.group(1)}".lower()
+            if joined in vocab and hyphenated not in vocab:
+                return prev[:-1] + nxt
+        return prev + nxt
+    return f"{prev} {nxt}"

@@ -1,0 +1,75 @@
+"""The records ingest produces: pages read from a file, the cleaned document, its chunks."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of extracted text; ``inferred`` when the page number is estimated."""
+
+    number: int
+    text: str
+    inferred: bool = False
+    footnotes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """A file as read: its pages, identity (content hash) and title."""
+
+    source: str
+    title: str
+    sha256: str
+    kind: str  # "pdf" | "text"
+    pages: tuple[Page, ...]
+
+    @property
+    def document_id(self) -> str:
+        return self.sha256[:16]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage with its full citation; ``text == document.text[char_start:char_end]``."""
+
+    id: str
+    document_id: str
+    text: str
+    section: str
+    page_start: int
+    page_end: int
+    page_inferred: bool
+    char_start: int
+    char_end: int
+    lang: str
+    title: str = ""
+    source: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Chunk:
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+
+
+@dataclass
+class Document:
+    """A cleaned report: its text, where each page lies in it, and its chunks."""
+
+    document_id: str
+    source: str
+    title: str
+    sha256: str
+    text: str
+    page_spans: list[tuple[int, int, int]]  # (char_start, char_end, page number)
+    pages_inferred: bool
+    sections: list[str] = field(default_factory=list)
+    chunks: list[Chunk] = field(default_factory=list)
+
+    @property
+    def page_count(self) -> int:
+        return len({p for _, _, p in self.page_spans})

@@ -1,0 +1,113 @@
+"""The ingest pipeline: file -> pages -> cleaned lines -> blocks -> document -> chunks."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterator
+from pathlib import Path
+
+from ingest.blocks import Line, build_blocks, render
+from ingest.chunk import chunk_id, chunk_spans
+from ingest.clean import (
+    clean_line,
+    is_page_furniture,
+    is_running_edge,
+    repeated_edges,
+    vocabulary,
+)
+from ingest.lang import detect_language
+from ingest.loaders import SUPPORTED_SUFFIXES, load
+from ingest.models import Chunk, Document, RawDocument
+
+DEFAULT_CHUNK_CHARS = 900
+
+
+def ingest_file(
+    path: Path,
+    chunk_chars: int = DEFAULT_CHUNK_CHARS,
+    max_bytes: int = 50 * 1024 * 1024,
+    timeout_s: float = 120.0,
+) -> Document:
+    """Read, clean, structure and chunk one report file."""
+    raw = load(Path(path), max_bytes=max_bytes, timeout_s=timeout_s)
+    return build_document(raw, chunk_chars)
+
+
+def build_document(raw: RawDocument, chunk_chars: int = DEFAULT_CHUNK_CHARS) -> Document:
+    """Turn pages into a cleaned, chunked document."""
+    page_lines = [[clean_line(x) for x in p.text.split("\n")] for p in raw.pages]
+    edges = repeated_edges([[x for x in lines if x] for lines in page_lines])
+    lines: list[Line] = []
+    for page, texts in zip(raw.pages, page_lines, strict=True):
+        for text in texts:
+            if text and not is_page_furniture(text) and not is_running_edge(text, edges):
+                lines.append(Line(text, page.number))
+    footnotes = {p.number: [clean_line(n) for n in p.footnotes] for p in raw.pages if p.footnotes}
+    vocab = vocabulary(line.text for line in lines)
+    widths = sorted(len(line.text) for line in lines) or [80]
+    width = int(widths[int(0.9 * (len(widths) - 1))])
+    blocks = build_blocks(lines, footnotes, vocab, width)
+    text, page_spans, offsets = render(blocks)
+    inferred = any(p.inferred for p in raw.pages)
+    doc = Document(
+        document_id=raw.document_id,
+        source=raw.source,
+        title=raw.title,
+        sha256=raw.sha256,
+        text=text,
+        page_spans=page_spans,
+        pages_inferred=inferred,
+        sections=list(dict.fromkeys(b.section for b in blocks if b.kind == "heading")),
+    )
+    for span in chunk_spans(text, blocks, offsets, chunk_chars):
+        body = text[span.start : span.end]
+        first, last = pages_of(page_spans, span.start, span.end)
+        doc.chunks.append(
+            Chunk(
+                id=chunk_id(doc.document_id, span.start, span.end, body),
+                document_id=doc.document_id,
+                text=body,
+                section=span.section or raw.title,
+                page_start=first,
+                page_end=last,
+                page_inferred=inferred,
+                char_start=span.start,
+                char_end=span.end,
+                lang=detect_language(body),
+                title=raw.title,
+                source=raw.source,
+            )
+        )
+    return doc
+
+
+def pages_of(page_spans: list[tuple[int, int, int]], start: int, end: int) -> tuple[int, int]:
+    """First and last page that the text range [start, end) touches."""
+    pages = [p for s, e, p in page_spans if s < end and e > start]
+    if not pages:
+        before = [p for s, _, p in page_spans if s <= start]
+        page = before[-1] if before else 1
+        return page, page
+    return min(pages), max(pages)
+
+
+def iter_report_files(folder: Path) -> Iterator[Path]:
+    """Report files in a folder (recursively), in a stable order; hidden files skipped."""
+    for path in sorted(Path(folder).rglob("*")):
+        if path.is_file() and not any(part.startswith(".") for part in path.parts):
+            if path.suffix.lower() in SUPPORTED_SUFFIXES:
+                yield path
+
+
+def chunk_stats(doc: Document) -> dict[str, float]:
+    """Count and size distribution of a document's chunks."""
+    sizes = [len(c.text) for c in doc.chunks] or [0]
+    return {
+        "chunks": len(doc.chunks),
+        "min": min(sizes),
+        "median": statistics.median(sizes),
+        "mean": round(statistics.mean(sizes), 1),
+        "max": max(sizes),
+        "sections": len(doc.sections),
+        "pages": doc.page_count,
+    }

@@ -1,0 +1,44 @@
+"""Dutch-aware sentence splitting that keeps character offsets.
+
+``bijv.``, ``o.a.``, ``art.``, ``nr.``, initials and section numbers (``II.2.``) do not
+end a sentence.
+"""
+
+from __future__ import annotations
+
+import re
+
+ABBREVIATIONS = frozenset(
+    """bijv bv o.a a.d.h.v art artt nr nrs jo t.a.v i.v.m m.b.t d.w.z e.d e.a enz etc ca
+    incl excl vgl zgn z.g.n resp m.n t.b.v t.o.v dhr mevr mr dr drs ir prof ing red blz
+    pag p pp jl lid sub ev evt i.c i.e e.g cf vs min st stb stcrt kst n.a.v o.b.v t/m
+    a.s m.i.v i.s.m v.w.b mln mld mrd no vol fig tab h hfst par""".split()
+)
+_NOT_AN_END = re.compile(r"[A-Za-z]|[IVXLC]+(\.\d+)*|\d+(\.\d+)+")
+_CANDIDATE = re.compile(r"[.!?…]+[’\"')\]]*(?=\s+[\"‘'(\[]?[A-ZÀ-Ý0-9•-])")
+
+
+def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of ``text[start:end]``, offsets into ``text``."""
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    cur = start
+    for m in _CANDIDATE.finditer(text, start, end):
+        stop = m.end()
+        word = re.search(r"(\S+)$", text[cur : m.start() + 1])
+        raw = word.group(1).rstrip(".") if word else ""
+        if raw.lower().lstrip("(") in ABBREVIATIONS or _NOT_AN_END.fullmatch(raw):
+            continue
+        spans.append(_trim(text, cur, stop))
+        cur = stop
+    if cur < end:
+        spans.append(_trim(text, cur, end))
+    return [(s, e) for s, e in spans if e > s]
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e

