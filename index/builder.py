@@ -1,0 +1,233 @@
+"""Bringing the index in line with the reports: incremental, atomic, locked.
+
+Unchanged reports are neither parsed nor embedded again (their chunks are carried over and
+their vectors come from the embedding cache). A new version is written under a temporary
+name, renamed when complete, and only then made CURRENT, so a crash or kill at any point
+leaves the served version intact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index import layout
+from index.abbrev import find_abbreviations
+from index.cache import EmbeddingCache, embed_with_cache
+from index.embedders import Embedder
+from index.lexical import LexicalIndex
+from index.passages import retrieval_text
+from index.store import FaissStore
+from ingest.models import Chunk
+from ingest.pipeline import ingest_file, iter_report_files
+from vraagbaak.errors import IngestError, UnsupportedFileError
+from vraagbaak.settings import Settings
+
+log = logging.getLogger(__name__)
+FORMAT_VERSION = 1
+
+
+@dataclass
+class ReindexReport:
+    """What a reindex did, for the CLI, the API and the logs."""
+
+    version: str | None = None
+    changed: bool = False
+    added: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    chunks: int = 0
+    embedded: int = 0
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def collect_sources(paths: Iterable[Path]) -> list[Path]:
+    """Report files named directly or found in the folders given."""
+    files: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        files.extend(iter_report_files(p) if p.is_dir() else [p])
+    return sorted(dict.fromkeys(files))
+
+
+def _previous(root: Path) -> tuple[dict[str, Any], dict[str, list[Chunk]]]:
+    version = layout.current_dir(root)
+    if version is None:
+        return {}, {}
+    manifest = layout.read_manifest(version)
+    chunks: dict[str, list[Chunk]] = {}
+    with open(version / layout.CHUNKS) as fh:
+        for line in fh:
+            c = Chunk.from_dict(json.loads(line))
+            chunks.setdefault(c.document_id, []).append(c)
+    return manifest, chunks
+
+
+def reindex(
+    settings: Settings,
+    embedder: Embedder,
+    paths: list[Path] | None = None,
+    progress: bool = False,
+    force: bool = False,
+) -> ReindexReport:
+    """Make the served index reflect the report files (the corpus, or ``paths``)."""
+    t0 = time.perf_counter()
+    root = settings.index_dir
+    report = ReindexReport()
+    with layout.reindex_lock(root):
+        layout.prune(root)
+        manifest, old_chunks = _previous(root)
+        if manifest and manifest.get("embedder") != embedder.name:
+            force = True  # vectors of another model cannot be mixed in
+        old_docs = {d["source"]: d for d in manifest.get("documents", [])}
+        sources = collect_sources(paths if paths is not None else [settings.corpus_dir])
+        docs: list[dict[str, Any]] = []
+        chunks: list[Chunk] = []
+        seen: set[str] = set()
+        for path in sources:
+            source = str(path)
+            seen.add(source)
+            old = old_docs.get(source)
+            try:
+                sha = _sha256(path) if path.is_file() else ""
+                if not sha:
+                    raise UnsupportedFileError(path, "no such file", "check the path")
+                if old and old["sha256"] == sha and not force and old["document_id"] in old_chunks:
+                    docs.append(old)
+                    chunks.extend(old_chunks[old["document_id"]])
+                    report.unchanged.append(source)
+                    continue
+                doc = ingest_file(
+                    path,
+                    chunk_chars=settings.chunk_chars,
+                    max_bytes=settings.max_file_bytes,
+                    timeout_s=settings.parse_timeout_s,
+                )
+            except IngestError as exc:
+                report.failures.append((source, str(exc)))
+                log.warning("ingest failed", extra={"source": source, "error": str(exc)})
+                if old and old["document_id"] in old_chunks:  # keep what was indexed
+                    docs.append(old)
+                    chunks.extend(old_chunks[old["document_id"]])
+                continue
+            if any(d["document_id"] == doc.document_id for d in docs):
+                report.failures.append((source, f"{source}: same content as a report already indexed"))
+                continue
+            (report.replaced if old else report.added).append(source)
+            docs.append(
+                {
+                    "document_id": doc.document_id,
+                    "source": source,
+                    "title": doc.title,
+                    "sha256": doc.sha256,
+                    "pages": doc.page_count,
+                    "pages_inferred": doc.pages_inferred,
+                    "chunks": len(doc.chunks),
+                    "sections": len(doc.sections),
+                    "indexed_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                    "abbreviations": find_abbreviations(doc.text),
+                }
+            )
+            chunks.extend(doc.chunks)
+        report.removed = [s for s in old_docs if s not in seen]
+        report.changed = bool(
+            force or report.added or report.replaced or report.removed or not manifest
+        )
+        report.chunks = len(chunks)
+        if not report.changed:
+            report.version = layout.current_name(root)
+            report.seconds = time.perf_counter() - t0
+            return report
+        report.version, report.embedded = _write_version(settings, embedder, docs, chunks, progress)
+        report.seconds = time.perf_counter() - t0
+        log.info("reindexed", extra={k: v for k, v in report.to_dict().items() if k != "failures"})
+    return report
+
+
+def _write_version(
+    settings: Settings,
+    embedder: Embedder,
+    docs: list[dict[str, Any]],
+    chunks: list[Chunk],
+    progress: bool,
+) -> tuple[str, int]:
+    root = settings.index_dir
+    texts = [retrieval_text(c) for c in chunks]
+    cache = EmbeddingCache(root / "embeddings.sqlite")
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(texts), desc="embedding", unit="chunk", leave=False)
+    try:
+        vectors, computed = embed_with_cache(
+            texts,
+            embedder.name,
+            embedder.embed_passages,
+            cache,
+            embedder.dim,
+            progress=bar.update if bar else None,
+        )
+    finally:
+        cache.close()
+        if bar:
+            bar.close()
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+    digest = hashlib.sha1("".join(c.id for c in chunks).encode()).hexdigest()[:8]
+    name = f"{stamp}-{digest}"
+    vdir = layout.versions_dir(root)
+    tmp = vdir / f".tmp-{name}-{os.getpid()}"
+    tmp.mkdir(parents=True)
+    with open(tmp / layout.CHUNKS, "w") as fh:
+        for c in chunks:
+            fh.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
+    store = FaissStore.build(vectors, settings.ann_threshold)
+    store.save(tmp / layout.VECTORS)
+    np.save(tmp / "vectors.npy", vectors)
+    LexicalIndex.build(texts).save(tmp / layout.BM25)
+    layout.write_json(
+        tmp / layout.MANIFEST,
+        {
+            "format": FORMAT_VERSION,
+            "name": name,
+            "embedder": embedder.name,
+            "dim": embedder.dim,
+            "store": store.kind,
+            "chunk_chars": settings.chunk_chars,
+            "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "chunks": len(chunks),
+            "documents": docs,
+        },
+    )
+    final = vdir / name
+    if final.exists():
+        final = vdir / f"{name}-{os.getpid()}"
+        name = final.name
+        manifest = layout.read_manifest(tmp)
+        manifest["name"] = name
+        layout.write_json(tmp / layout.MANIFEST, manifest)
+    os.replace(tmp, final)
+    layout.switch_current(root, name)
+    return name, computed

@@ -1,0 +1,95 @@
+"""Where index versions live on disk, the CURRENT pointer, and the reindex lock.
+
+    data/index/
+      CURRENT                 name of the served version (replaced atomically)
+      versions/<name>/        chunks.jsonl, vectors.faiss, bm25/, manifest.json
+      versions/.tmp-<name>/   a version being built (ignored until renamed)
+      embeddings.sqlite       embedding cache
+      reindex.lock
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from vraagbaak.errors import ReindexBusyError
+
+MANIFEST = "manifest.json"
+CHUNKS = "chunks.jsonl"
+VECTORS = "vectors.faiss"
+BM25 = "bm25"
+KEEP_VERSIONS = 3
+
+
+def versions_dir(root: Path) -> Path:
+    return root / "versions"
+
+
+def current_name(root: Path) -> str | None:
+    """Name of the served version, or None when nothing has been built."""
+    try:
+        name = (root / "CURRENT").read_text().strip()
+    except FileNotFoundError:
+        return None
+    return name if name and (versions_dir(root) / name / MANIFEST).is_file() else None
+
+
+def current_dir(root: Path) -> Path | None:
+    name = current_name(root)
+    return versions_dir(root) / name if name else None
+
+
+def switch_current(root: Path, name: str) -> None:
+    """Point CURRENT at ``name`` atomically (write a temp file, fsync, rename)."""
+    tmp = root / f".CURRENT.{os.getpid()}"
+    with open(tmp, "w") as fh:
+        fh.write(name)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, root / "CURRENT")
+
+
+def read_manifest(version: Path) -> dict[str, Any]:
+    return json.loads((version / MANIFEST).read_text())
+
+
+def write_json(path: Path, data: Any) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1))
+
+
+@contextlib.contextmanager
+def reindex_lock(root: Path) -> Iterator[None]:
+    """Hold the reindex lock; a second reindex fails at once instead of waiting."""
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / "reindex.lock", "w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ReindexBusyError(
+                f"another reindex is running on {root} (lock held); wait for it to finish"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def prune(root: Path, keep: int = KEEP_VERSIONS) -> None:
+    """Delete unfinished builds and all but the newest ``keep`` versions (never CURRENT)."""
+    vdir = versions_dir(root)
+    if not vdir.is_dir():
+        return
+    current = current_name(root)
+    for tmp in vdir.glob(".tmp-*"):
+        shutil.rmtree(tmp, ignore_errors=True)
+    done = sorted((p for p in vdir.iterdir() if not p.name.startswith(".")), key=lambda p: p.name)
+    for old in done[:-keep]:
+        if old.name != current:
+            shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,176 @@
+"""Hybrid search over one loaded index version: dense (FAISS) + Dutch BM25, fused.
+
+Two fusions are offered and compared by the evaluation runner: reciprocal-rank fusion and
+score fusion (each retriever's candidate scores min-max normalised, then weighted).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index import layout
+from index.abbrev import expand_query
+from index.embedders import Embedder
+from index.lexical import LexicalIndex
+from index.store import FaissStore, VectorStore
+from ingest.models import Chunk
+from vraagbaak.errors import EmbedderMismatchError, IndexNotBuiltError
+
+
+@dataclass(frozen=True)
+class SearchConfig:
+    """How to search; the defaults are the configuration the evaluation chose."""
+
+    mode: str = "hybrid"  # hybrid | dense | lexical
+    fusion: str = "score"  # score | rrf
+    alpha: float = 0.6  # weight of the dense side in score fusion
+    rrf_k: int = 60
+    candidates: int = 50
+    expand_abbreviations: bool = True
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A passage found for a query, with the fused and per-retriever scores."""
+
+    chunk: Chunk
+    score: float
+    dense: float
+    lexical: float
+
+
+class Snapshot:
+    """One index version loaded in memory (FAISS and BM25 memory-mapped)."""
+
+    def __init__(
+        self,
+        name: str,
+        manifest: dict[str, Any],
+        chunks: list[Chunk],
+        store: VectorStore,
+        lexical: LexicalIndex,
+    ) -> None:
+        self.name = name
+        self.manifest = manifest
+        self.chunks = chunks
+        self.store = store
+        self.lexical = lexical
+        self.abbreviations: dict[str, str] = {}
+        for doc in manifest.get("documents", []):
+            for short, long in doc.get("abbreviations", {}).items():
+                self.abbreviations.setdefault(short, long)
+        self.by_document: dict[str, np.ndarray] = {}
+        for i, c in enumerate(chunks):
+            self.by_document.setdefault(c.document_id, np.zeros(0, np.int64))
+            self.by_document[c.document_id] = np.append(self.by_document[c.document_id], i)
+
+    @classmethod
+    def load(cls, root: Path, embedder: Embedder) -> Snapshot:
+        version = layout.current_dir(root)
+        if version is None:
+            raise IndexNotBuiltError(
+                f"no index in {root}; build it with `vraagbaak ingest` (or `make index`)"
+            )
+        manifest = layout.read_manifest(version)
+        if manifest.get("embedder") != embedder.name or manifest.get("dim") != embedder.dim:
+            raise EmbedderMismatchError(
+                f"the index in {version} was built with embedder {manifest.get('embedder')!r} "
+                f"(dim {manifest.get('dim')}), but {embedder.name!r} (dim {embedder.dim}) is "
+                "configured; reindex with `vraagbaak ingest --force` or set VRAAGBAAK_EMBEDDER"
+            )
+        with open(version / layout.CHUNKS) as fh:
+            chunks = [Chunk.from_dict(json.loads(line)) for line in fh]
+        store = FaissStore.load(version / layout.VECTORS)
+        lexical = LexicalIndex.load(version / layout.BM25, len(chunks))
+        return cls(version.name, manifest, chunks, store, lexical)
+
+
+def _minmax(scores: dict[int, float]) -> dict[int, float]:
+    if not scores:
+        return {}
+    lo, hi = min(scores.values()), max(scores.values())
+    span = hi - lo
+    return {i: (s - lo) / span if span > 0 else 1.0 for i, s in scores.items()}
+
+
+def fuse_rrf(rankings: list[list[int]], k: int = 60) -> dict[int, float]:
+    """Reciprocal-rank fusion: sum of 1 / (k + rank) over the rankings (rank from 1)."""
+    fused: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, idx in enumerate(ranking, start=1):
+            fused[idx] = fused.get(idx, 0.0) + 1.0 / (k + rank)
+    return fused
+
+
+def fuse_scores(dense: dict[int, float], lexical: dict[int, float], alpha: float) -> dict[int, float]:
+    """Score fusion: alpha * minmax(dense) + (1 - alpha) * minmax(lexical); absent = 0."""
+    d, lx = _minmax(dense), _minmax(lexical)
+    return {i: alpha * d.get(i, 0.0) + (1 - alpha) * lx.get(i, 0.0) for i in set(d) | set(lx)}
+
+
+class Searcher:
+    """Searches one snapshot with one embedder.
+
+    >>> searcher.search("Hoeveel Centra Seksueel Geweld zijn er?", top_k=3)  # doctest: +SKIP
+    """
+
+    def __init__(self, snapshot: Snapshot, embedder: Embedder, config: SearchConfig) -> None:
+        self.snapshot = snapshot
+        self.embedder = embedder
+        self.config = config
+
+    def embed_query(self, query: str) -> np.ndarray:
+        return self.embedder.embed_queries([self._expand(query)])[0]
+
+    def _expand(self, query: str) -> str:
+        if self.config.expand_abbreviations:
+            return expand_query(query, self.snapshot.abbreviations)
+        return query
+
+    def search(
+        self,
+        query: str,
+        top_k: int = 5,
+        document_id: str | None = None,
+        query_vector: np.ndarray | None = None,
+    ) -> list[Hit]:
+        cfg, snap = self.config, self.snapshot
+        n = len(snap.chunks)
+        if n == 0:
+            return []
+        allowed = snap.by_document.get(document_id) if document_id else None
+        if document_id and allowed is None:
+            return []
+        pool = n if allowed is not None else min(n, max(cfg.candidates, top_k))
+        expanded = self._expand(query)
+        dense: dict[int, float] = {}
+        lexical: dict[int, float] = {}
+        if cfg.mode in ("hybrid", "dense"):
+            qv = query_vector if query_vector is not None else self.embed_query(query)
+            scores, ids = snap.store.search(qv[None, :], pool)
+            dense = {int(i): float(s) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0}
+        if cfg.mode in ("hybrid", "lexical"):
+            all_scores = snap.lexical.scores(expanded)
+            top = np.argsort(-all_scores, kind="stable")[:pool]
+            lexical = {int(i): float(all_scores[i]) for i in top if all_scores[i] > 0}
+        if allowed is not None:
+            keep = set(allowed.tolist())
+            dense = {i: s for i, s in dense.items() if i in keep}
+            lexical = {i: s for i, s in lexical.items() if i in keep}
+        if cfg.mode == "dense":
+            fused = dense
+        elif cfg.mode == "lexical":
+            fused = lexical
+        elif cfg.fusion == "rrf":
+            rank_d = sorted(dense, key=lambda i: -dense[i])
+            rank_l = sorted(lexical, key=lambda i: -lexical[i])
+            fused = fuse_rrf([rank_d, rank_l], cfg.rrf_k)
+        else:
+            fused = fuse_scores(dense, lexical, cfg.alpha)
+        order = sorted(fused, key=lambda i: (-fused[i], i))[:top_k]
+        return [Hit(snap.chunks[i], fused[i], dense.get(i, 0.0), lexical.get(i, 0.0)) for i in order]
