@@ -1,0 +1,98 @@
+"""Gold items: loading, checking, and locating each evidence span in a cleaned document."""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from vraagbaak.errors import ConfigError
+
+KINDS = frozenset({"fact", "paraphrase", "number", "table", "english", "unanswerable"})
+FIELDS = ("id", "question", "lang", "answer", "evidence", "section", "page", "kind")
+DEFAULT_GOLD = Path(__file__).parent / "gold" / "gold.jsonl"
+
+
+@dataclass(frozen=True)
+class GoldItem:
+    """One known question; ``evidence`` is None when the reports do not answer it."""
+
+    id: str
+    question: str
+    lang: str
+    answer: str | None
+    evidence: str | None
+    section: str | None
+    page: int | None
+    kind: str
+
+    @property
+    def answerable(self) -> bool:
+        return self.evidence is not None
+
+
+def load_gold(path: Path = DEFAULT_GOLD) -> list[GoldItem]:
+    """Read and check a gold JSONL file; a bad line is an error naming the line."""
+    items: list[GoldItem] = []
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise ConfigError(f"cannot read gold set {path}: {exc}") from None
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            data: dict[str, Any] = json.loads(line)
+            missing = [f for f in FIELDS if f not in data]
+            if missing:
+                raise ValueError(f"missing fields {missing}")
+            if data["kind"] not in KINDS:
+                raise ValueError(f"unknown kind {data['kind']!r}")
+            if (data["evidence"] is None) != (data["kind"] == "unanswerable"):
+                raise ValueError("evidence must be null exactly for kind 'unanswerable'")
+            items.append(GoldItem(**{f: data[f] for f in FIELDS}))
+        except (ValueError, TypeError) as exc:
+            raise ConfigError(f"{path}:{n}: bad gold item ({exc})") from None
+    return items
+
+
+class NormalizedText:
+    """A text with whitespace runs collapsed, and a map back to the original offsets."""
+
+    def __init__(self, text: str) -> None:
+        starts: list[int] = []
+        chars: list[str] = []
+        for m in re.finditer(r"\s+|\S+", text):
+            if m.group().isspace():
+                if chars and chars[-1] != " ":
+                    chars.append(" ")
+                    starts.append(m.start())
+            else:
+                for i, ch in enumerate(m.group()):
+                    chars.append(ch)
+                    starts.append(m.start() + i)
+        self.text = "".join(chars)
+        self._orig = starts
+        self._len = len(text)
+
+    def find(self, span: str) -> tuple[int, int] | None:
+        """(start, end) in the original text of the whitespace-normalised ``span``."""
+        needle = " ".join(span.split())
+        i = self.text.find(needle)
+        if i < 0 or not needle:
+            return None
+        end = i + len(needle) - 1
+        return self._orig[i], self._orig[end] + 1
+
+    def original_offset(self, i: int) -> int:
+        return self._orig[min(i, len(self._orig) - 1)] if self._orig else 0
+
+
+def page_at(page_spans: list[tuple[int, int, int]], offset: int) -> int | None:
+    """The page a document offset lies on."""
+    starts = [s for s, _, _ in page_spans]
+    i = bisect.bisect_right(starts, offset) - 1
+    return page_spans[i][2] if i >= 0 else None

@@ -1,0 +1,97 @@
+"""The evaluation report: a markdown table (also printed), and a recall@k chart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+COLUMNS = ["recall@1", "recall@3", "recall@5", "recall@10", "mrr@10", "ndcg@10"]
+
+
+def markdown_table(report: dict[str, Any]) -> str:
+    lines = [
+        "| config | " + " | ".join(COLUMNS) + " | R@5 en | MRR en | abst. F1 | false abst. | p50 ms | p95 ms |",
+        "|---" * (len(COLUMNS) + 7) + "|",
+    ]
+    for s in report["configs"]:
+        en = s["by_lang"].get("en", {})
+        ab = s["abstention"]
+        lines.append(
+            f"| {s['name']} | "
+            + " | ".join(f"{s[c]:.3f}" for c in COLUMNS)
+            + f" | {en.get('recall@5', 0):.3f} | {en.get('mrr@10', 0):.3f}"
+            + f" | {ab['f1']:.3f} | {ab['false_abstention_rate']:.3f}"
+            + f" | {s['latency_ms']['p50']:.1f} | {s['latency_ms']['p95']:.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def kind_table(report: dict[str, Any]) -> str:
+    kinds = sorted({k for s in report["configs"] for k in s["by_kind"]})
+    lines = ["| config | " + " | ".join(f"R@5 {k}" for k in kinds) + " |", "|---" * (len(kinds) + 1) + "|"]
+    for s in report["configs"]:
+        lines.append(
+            f"| {s['name']} | "
+            + " | ".join(f"{s['by_kind'].get(k, {}).get('recall@5', 0):.3f}" for k in kinds)
+            + " |"
+        )
+    return "\n".join(lines)
+
+
+def write_reports(report: dict[str, Any], out_dir: Path) -> str:
+    """Write report.md and recall.png; return the main table."""
+    table = markdown_table(report)
+    parts = [
+        "# Retrieval evaluation",
+        f"Gold set `{report['gold']}`: {report['items']} questions, {report['answerable']} answerable. "
+        f"Embedder: `{report['embedder']}`.",
+        "",
+        table,
+        "",
+        "Recall@5 by kind:",
+        "",
+        kind_table(report),
+    ]
+    for s in report["configs"]:
+        cal = s.get("abstention_calibrated")
+        if cal:
+            parts.append(
+                f"\n`{s['name']}` calibrated abstention threshold {cal['threshold']:.3f}: "
+                f"F1 {cal['f1']:.3f}, false abstention {cal.get('false_abstention_rate', 0):.3f}"
+            )
+    if report["evidence_not_located"]:
+        parts.append(f"\nEvidence not found in the corpus: {report['evidence_not_located']}")
+    for name, fails in report["failures"].items():
+        parts.append(f"\n## Misses of `{name}` (no hit in the top 5): {len(fails)}\n")
+        for f in fails:
+            got = f["first_returned"] or {}
+            parts.append(
+                f"- **{f['id']}** ({f['kind']}) {f['question']}\n"
+                f"  - expected ({f['expected_section']}): {f['expected']}\n"
+                f"  - first returned ({got.get('section')}): {' '.join(str(got.get('text', '')).split())[:200]}"
+            )
+    (out_dir / "report.md").write_text("\n".join(parts) + "\n")
+    _chart(report, out_dir / "recall.png")
+    return table
+
+
+def _chart(report: dict[str, Any], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ks = [1, 3, 5, 10]
+    fig, ax = plt.subplots(figsize=(7, 4.2), dpi=110)
+    for s in report["configs"]:
+        ax.plot(ks, [s[f"recall@{k}"] for k in ks], marker="o", label=s["name"])
+    ax.set_xlabel("k")
+    ax.set_ylabel("Recall@k")
+    ax.set_xticks(ks)
+    ax.set_ylim(0, 1.02)
+    ax.grid(alpha=0.3)
+    ax.set_title("Recall@k per configuration")
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)

@@ -1,0 +1,251 @@
+"""``vraagbaak eval``: score retrieval on a gold set, several configurations side by side.
+
+In-process by default (each configuration's index is built in memory from the corpus, with
+embeddings from the shared cache), or against a running service with ``--url``.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from app.answer import TermWeights, best_sentence, confidence
+from app.engine import DENSE_RANGE
+from eval.gold import DEFAULT_GOLD, GoldItem, NormalizedText, load_gold, page_at
+from eval.metrics import abstention_scores, is_hit, mrr_at, ndcg_at, percentile, recall_at
+from eval.report import write_reports
+from eval.variants import CONFIGS, DEFAULT_CONFIGS, EvalConfig, build_snapshot
+from index.cache import EmbeddingCache
+from index.embedders import Embedder, make_embedder
+from index.passages import retrieval_text
+from index.search import Searcher
+from ingest.models import Document
+from ingest.pipeline import ingest_file, iter_report_files
+from vraagbaak.errors import ConfigError
+from vraagbaak.settings import Settings
+
+K = 10
+
+
+@dataclass
+class Outcome:
+    """What one configuration returned for one question."""
+
+    item: GoldItem
+    flags: list[bool]
+    confidence: float
+    latency_ms: float
+    first: dict[str, Any] | None = None
+
+
+@dataclass
+class ConfigResult:
+    name: str
+    description: str
+    outcomes: list[Outcome] = field(default_factory=list)
+
+
+def locate(items: list[GoldItem], docs: list[Document]) -> dict[str, tuple[str, int, int]]:
+    """Where each evidence span lies: item id -> (document_id, start, end) in the cleaned text."""
+    norm = [(d, NormalizedText(d.text)) for d in docs]
+    where: dict[str, tuple[str, int, int]] = {}
+    for item in items:
+        if item.evidence is None:
+            continue
+        for doc, nt in norm:
+            span = nt.find(item.evidence)
+            if span:
+                where[item.id] = (doc.document_id, *span)
+                break
+    return where
+
+
+def _flags(passages: list[tuple[str, int, int]], target: tuple[str, int, int] | None) -> list[bool]:
+    if target is None:
+        return [False] * len(passages)
+    doc_id, s, e = target
+    return [d == doc_id and is_hit((ps, pe), (s, e)) for d, ps, pe in passages]
+
+
+def _run_config(
+    cfg: EvalConfig,
+    items: list[GoldItem],
+    where: dict[str, tuple[str, int, int]],
+    docs: list[Document],
+    embedder: Embedder,
+    cache: EmbeddingCache,
+    snapshots: dict[Any, Any],
+    query_vectors: dict[str, tuple[Any, float]],
+    settings: Settings,
+) -> ConfigResult:
+    snap = snapshots.get(cfg.variant)
+    if snap is None:
+        snap = snapshots[cfg.variant] = build_snapshot(docs, cfg.variant, embedder, cache)
+    searcher = Searcher(snap, embedder, cfg.search)
+    weights = TermWeights([retrieval_text(c) for c in snap.chunks])
+    dense_range = DENSE_RANGE.get(embedder.name.split(":", 1)[0], DENSE_RANGE["st"])
+    result = ConfigResult(cfg.name, cfg.description)
+    for item in items:
+        embed_ms = 0.0
+        qv = None
+        if cfg.search.mode != "lexical":
+            text = searcher._expand(item.question)
+            if text not in query_vectors:
+                t0 = time.perf_counter()
+                vec = embedder.embed_queries([text])[0]
+                query_vectors[text] = (vec, (time.perf_counter() - t0) * 1000)
+            qv, embed_ms = query_vectors[text]
+        t0 = time.perf_counter()
+        hits = searcher.search(item.question, top_k=K, query_vector=qv)
+        answer = best_sentence(item.question, hits, weights)
+        conf = confidence(hits, answer, *dense_range)
+        took = (time.perf_counter() - t0) * 1000 + embed_ms
+        passages = [(h.chunk.document_id, h.chunk.char_start, h.chunk.char_end) for h in hits]
+        first = (
+            {"section": hits[0].chunk.section, "text": hits[0].chunk.text[:300]} if hits else None
+        )
+        result.outcomes.append(
+            Outcome(item, _flags(passages, where.get(item.id)), conf, took, first)
+        )
+    return result
+
+
+def _run_url(url: str, items: list[GoldItem], where: dict[str, tuple[str, int, int]]) -> ConfigResult:
+    import httpx
+
+    result = ConfigResult("service", f"running service at {url}")
+    with httpx.Client(base_url=url, timeout=60) as client:
+        for item in items:
+            t0 = time.perf_counter()
+            resp = client.post("/ask", json={"question": item.question, "top_k": K})
+            took = (time.perf_counter() - t0) * 1000
+            if resp.status_code != 200:
+                raise ConfigError(f"{url}/ask answered {resp.status_code}: {resp.text[:200]}")
+            data = resp.json()
+            ps = data["passages"]
+            passages = [
+                (p["citation"]["document_id"], p["citation"]["char_start"], p["citation"]["char_end"])
+                for p in ps
+            ]
+            first = {"section": ps[0]["citation"]["section"], "text": ps[0]["text"][:300]} if ps else None
+            conf = data["confidence"] if data["answerable"] else min(data["confidence"], -1.0)
+            result.outcomes.append(Outcome(item, _flags(passages, where.get(item.id)), conf, took, first))
+    return result
+
+
+def summarize(result: ConfigResult, threshold: float, in_process: bool) -> dict[str, Any]:
+    """Metrics of one configuration: retrieval over answerable items, abstention over all."""
+    answerable = [o for o in result.outcomes if o.item.answerable]
+
+    def block(outs: list[Outcome]) -> dict[str, float]:
+        n = len(outs) or 1
+        m = {f"recall@{k}": sum(recall_at(o.flags, k) for o in outs) / n for k in (1, 3, 5, 10)}
+        m["mrr@10"] = sum(mrr_at(o.flags, 10) for o in outs) / n
+        m["ndcg@10"] = sum(ndcg_at(o.flags, 10) for o in outs) / n
+        m["n"] = len(outs)
+        return m
+
+    summary: dict[str, Any] = {"name": result.name, "description": result.description}
+    summary.update(block(answerable))
+    kinds = sorted({o.item.kind for o in answerable})
+    summary["by_kind"] = {k: block([o for o in answerable if o.item.kind == k]) for k in kinds}
+    langs = sorted({o.item.lang for o in answerable})
+    summary["by_lang"] = {g: block([o for o in answerable if o.item.lang == g]) for g in langs}
+    actual = [not o.item.answerable for o in result.outcomes]
+    predicted = [o.confidence < threshold for o in result.outcomes]
+    summary["abstention"] = abstention_scores(predicted, actual) | {"threshold": threshold}
+    if in_process:
+        summary["abstention_calibrated"] = calibrate(result.outcomes)
+    lat = [o.latency_ms for o in result.outcomes]
+    summary["latency_ms"] = {"p50": percentile(lat, 50), "p95": percentile(lat, 95)}
+    return summary
+
+
+def calibrate(outcomes: list[Outcome], max_false: float = 0.05) -> dict[str, float]:
+    """The threshold with the best abstention F1 among those that wrongly abstain on at most
+    ``max_false`` of the answerable questions."""
+    actual = [not o.item.answerable for o in outcomes]
+    best: dict[str, float] = {"threshold": 0.0, "f1": 0.0}
+    for t in sorted({round(o.confidence + 1e-6, 6) for o in outcomes}):
+        scores = abstention_scores([o.confidence < t for o in outcomes], actual)
+        if scores["false_abstention_rate"] <= max_false and scores["f1"] > best["f1"]:
+            best = scores | {"threshold": t}
+    return best
+
+
+def failures(result: ConfigResult, k: int = 5) -> list[dict[str, Any]]:
+    """Answerable questions with no hit in the top k: what was asked, expected, returned."""
+    return [
+        {
+            "id": o.item.id,
+            "kind": o.item.kind,
+            "question": o.item.question,
+            "expected_section": o.item.section,
+            "expected": o.item.evidence,
+            "first_returned": o.first,
+        }
+        for o in result.outcomes
+        if o.item.answerable and not any(o.flags[:k])
+    ]
+
+
+def load_corpus(settings: Settings) -> list[Document]:
+    files = list(iter_report_files(settings.corpus_dir))
+    if not files:
+        raise ConfigError(f"no reports in {settings.corpus_dir}; set VRAAGBAAK_CORPUS_DIR")
+    return [ingest_file(p, chunk_chars=settings.chunk_chars) for p in files]
+
+
+def run_eval(
+    settings: Settings,
+    gold: Path | None = None,
+    url: str | None = None,
+    configs: list[str] | None = None,
+    out_dir: Path = Path("eval/out"),
+    embedder: Embedder | None = None,
+) -> str:
+    """Run the evaluation, write report.json/report.md/recall.png; returns the markdown table."""
+    items = load_gold(gold or DEFAULT_GOLD)
+    docs = load_corpus(settings)
+    where = locate(items, docs)
+    missing = [i.id for i in items if i.answerable and i.id not in where]
+    results: list[ConfigResult] = []
+    if url:
+        results.append(_run_url(url.rstrip("/"), items, where))
+    else:
+        names = configs or DEFAULT_CONFIGS
+        unknown = [n for n in names if n not in CONFIGS]
+        if unknown:
+            raise ConfigError(f"unknown configuration(s) {unknown}; choose from {sorted(CONFIGS)}")
+        embedder = embedder or make_embedder(settings.embedder)
+        cache = EmbeddingCache(settings.index_dir / "embeddings.sqlite")
+        snapshots: dict[Any, Any] = {}
+        qvecs: dict[str, tuple[Any, float]] = {}
+        try:
+            for name in names:
+                results.append(
+                    _run_config(CONFIGS[name], items, where, docs, embedder, cache, snapshots, qvecs, settings)
+                )
+        finally:
+            cache.close()
+    summaries = [summarize(r, settings.abstain_threshold, url is None) for r in results]
+    doc_pages = {d.document_id: d.page_spans for d in docs}
+    evidence_pages = {
+        i: page_at(doc_pages[d], s) for i, (d, s, _) in where.items() if d in doc_pages
+    }
+    report = {
+        "gold": str(gold or DEFAULT_GOLD),
+        "items": len(items),
+        "answerable": sum(i.answerable for i in items),
+        "embedder": "service" if url else (embedder.name if embedder else settings.embedder),
+        "evidence_not_located": missing,
+        "evidence_pages": evidence_pages,
+        "configs": summaries,
+        "failures": {r.name: failures(r) for r in results},
+    }
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1))
+    return write_reports(report, out_dir)
