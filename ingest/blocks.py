@@ -59,6 +59,7 @@ def build_blocks(
     blocks: list[Block] = []
     tracker = SectionTracker()
     cur: Block | None = None
+    next_page = 10**9
     pending = {p: list(n) for p, n in footnotes.items() if n}
 
     def close() -> None:
@@ -78,7 +79,7 @@ def build_blocks(
         last = blocks[-1] if blocks else None
         if cur is None and last and last.kind == "heading" and last.heading:
             if continues_heading(last.heading, text):
-                merged = f"{last.pieces[-1][0]} {text}"
+                merged = f"{last.heading.text} {text}"
                 heading = Heading(last.heading.level, last.heading.key, merged)
                 last.pieces.append((text, line.page))
                 last.heading = heading
@@ -107,11 +108,13 @@ def build_blocks(
             close()
             cur = Block("para", [(text, line.page)], tracker.path)
         else:
-            prev_text = cur.pieces[-1][0]
+            prev_text, prev_page = cur.pieces[-1]
             joined = join_wrapped(prev_text, text, vocab)
             # store only what this line adds, so pieces keep their own pages
-            added = joined[len(prev_text) :] if joined.startswith(prev_text) else " " + text
-            cur.pieces.append((added, line.page))
+            if not joined.startswith(prev_text):  # the hyphen at the break was dropped
+                prev_text = prev_text[:-1]
+                cur.pieces[-1] = (prev_text, prev_page)
+            cur.pieces.append((joined[len(prev_text) :], line.page))
         if _ends_paragraph(text, width) and (cur.kind != "list" or text.endswith(".")):
             close()
     close()

@@ -22,8 +22,7 @@ _CONJUNCTIONS = frozenset({"en", "of", "tot", "en/of", "and", "or", "to"})
 
 def normalize(text: str) -> str:
     """NFKC (ligatures, full-width forms), odd spaces to plain ones, invisible marks gone."""
-    text = unicodedata.normalize("NFKC", text)
-    text = _INVISIBLE.sub("", text)
+    text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", text))
     text = _ODD_SPACE.sub(" ", text)
     return text
 

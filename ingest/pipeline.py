@@ -42,7 +42,9 @@ def build_document(raw: RawDocument, chunk_chars: int = DEFAULT_CHUNK_CHARS) -> 
         for text in texts:
             if text and not is_page_furniture(text) and not is_running_edge(text, edges):
                 lines.append(Line(text, page.number))
-    footnotes = {p.number: [clean_line(n) for n in p.footnotes] for p in raw.pages if p.footnotes}
+    footnotes: dict[int, list[str]] = {}
+    for p in raw.pages:  # inferred pages may share a number: keep every page's notes
+        footnotes.setdefault(p.number, []).extend(clean_line(n) for n in p.footnotes)
     vocab = vocabulary(line.text for line in lines)
     widths = sorted(len(line.text) for line in lines) or [80]
     width = int(widths[int(0.9 * (len(widths) - 1))])

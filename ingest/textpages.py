@@ -67,6 +67,58 @@ def _dense_run(lines: list[str], i: int) -> int:
     return i
 
 
+def _resumes_body(line: str) -> bool:
+    """Body text set straight after a note: a heading, or an indented lower-case line."""
+    return parse_heading(line, None) is not None or (
+        line.startswith(" ") and line.strip()[:1].islower()
+    )
+
+
+def _footnote_block(lines: list[str], i: int) -> tuple[list[str], list[str], int]:
+    """Notes after a footnote rule at ``i``; returns (notes, body lines that follow, next i).
+
+    Notes come either as ``12 Text`` lines, or with the number alone on its line and the
+    text in the next run(s) of lines; the body of the next page may follow without a blank.
+    """
+    end = _dense_run(lines, i)
+    run = [x.rstrip() for x in lines[i:end]]
+    if not (len(run) == 1 and _PAGE_NO.match(run[0])):
+        resumed: list[str] = []
+        if run and run[0][:1].isdigit():
+            while len(run) > 1 and (run[-1].startswith(" ") or _resumes_body(run[-1])):
+                resumed.insert(0, run.pop())
+        return [x.strip() for x in run], resumed, end
+    notes: list[str] = []
+    number: str | None = run[0].strip()
+    while True:
+        j = end
+        while j < len(lines) and _blank(lines[j]):
+            j += 1
+        end = _dense_run(lines, j)
+        run = [x.rstrip() for x in lines[j:end]]
+        if not run:
+            return notes, [], end
+        for k, text in enumerate(run):
+            new_sentence = (
+                k
+                and text[:1].isupper()
+                and run[k - 1].rstrip().endswith((".", "!", "?"))
+                and not _PAGE_NO.match(run[k - 1])
+            )
+            if k and (_resumes_body(text) or new_sentence):
+                return notes, [x.strip() for x in run[k:]], end
+            if _PAGE_NO.match(text) and not text.endswith(" "):
+                number = text.strip()
+                continue
+            notes.append(f"{number} {text.strip()}" if number else text.strip())
+            number = None
+        nxt = end
+        while nxt < len(lines) and _blank(lines[nxt]):
+            nxt += 1
+        if number is None and (_dense_run(lines, nxt) - nxt < 2 or _resumes_body(lines[nxt])):
+            return notes, [], end
+
+
 def _segments(lines: list[str]) -> list[_Segment]:
     """Cut the text at footnote blocks and printed page numbers."""
     segments = [_Segment()]
@@ -74,27 +126,9 @@ def _segments(lines: list[str]) -> list[_Segment]:
     while i < len(lines):
         line, cur = lines[i], segments[-1]
         if _RULE.match(line) and i + 1 < len(lines) and not _blank(lines[i + 1]):
-            end = _dense_run(lines, i + 1)
-            run = [x.rstrip() for x in lines[i + 1 : end]]
-            resumed: list[str] = []
-            if len(run) == 1 and _PAGE_NO.match(run[0]):
-                # the footnote number stands alone; its text is the next run of lines
-                j = end
-                while j < len(lines) and _blank(lines[j]):
-                    j += 1
-                end = _dense_run(lines, j)
-                text = [x.strip() for x in lines[j:end]]
-                run = [f"{run[0].strip()} {text[0]}", *text[1:]] if text else run
-            elif run and run[0][:1].isdigit():
-                # body text of the next page may follow the notes without a blank line
-                while len(run) > 1 and run[-1].startswith(" "):
-                    resumed.insert(0, run.pop())
-            # a heading set right after the notes belongs to the body
-            while len(run) > 1 and parse_heading(run[-1], None) is not None:
-                resumed.insert(0, run.pop())
-            cur.footnotes.extend(x.strip() for x in run)
+            notes, resumed, i = _footnote_block(lines, i + 1)
+            cur.footnotes.extend(notes)
             segments.append(_Segment(body=resumed))
-            i = end
             continue
         m = _PAGE_NO.match(line)
         if m:

@@ -20,7 +20,8 @@ VOCAB = vocabulary(
     [
         "De aanpak van kindermishandeling en huiselijk geweld.",
         "Het VN-Vrouwenverdrag en het Verdrag van Istanbul.",
-        "Moord- en doodslagzaken worden apart geteld; ook voorlichtings- en informatiebijeenkomsten.",
+        "Moord- en doodslagzaken worden apart geteld.",
+        "Er zijn voorlichtings- en informatiebijeenkomsten.",
         "De e-mailadressen en de e-mail van de gemeente.",
     ]
 )
@@ -75,7 +76,7 @@ _PLAIN = st.characters(
 ).filter(lambda c: not _is_jamo(c))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, database=None)
 @given(st.lists(st.one_of(_PLAIN, _SPECIAL), max_size=40).map("".join))
 def test_clean_line_is_idempotent(line: str) -> None:
     once = clean_line(line)
@@ -85,7 +86,7 @@ def test_clean_line_is_idempotent(line: str) -> None:
     assert "  " not in once
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, database=None)
 @given(st.text())
 def test_clean_line_is_idempotent_on_any_text(line: str) -> None:
     once = clean_line(line)
@@ -94,12 +95,6 @@ def test_clean_line_is_idempotent_on_any_text(line: str) -> None:
     assert clean_line(once) == once
 
 
-@pytest.mark.xfail(
-    reason="clean.normalize runs NFKC before removing invisible marks, so a soft hyphen or "
-    "zero-width space between a letter and a combining accent leaves an uncomposed pair "
-    "that a second pass composes: clean_line is not idempotent as its docstring claims",
-    strict=True,
-)
 @pytest.mark.parametrize("line", ["e\u00ad\u0301", "clie\u200b\u0308nten", "\u1100\u200b\u1161"])
 def test_clean_line_is_idempotent_with_invisible_before_combining_mark(line: str) -> None:
     once = clean_line(line)
@@ -111,7 +106,17 @@ def test_clean_line_is_idempotent_with_invisible_before_combining_mark(line: str
 
 @pytest.mark.parametrize(
     "line",
-    ["7", " 24 ", "- 12 -", "– 3 –", "Pagina 3 van 40", "pagina 3", "blz. 7", "Page 2 of 9", "3/40"],
+    [
+        "7",
+        " 24 ",
+        "- 12 -",
+        "– 3 –",
+        "Pagina 3 van 40",
+        "pagina 3",
+        "blz. 7",
+        "Page 2 of 9",
+        "3/40",
+    ],
 )
 def test_lone_page_numbers_are_furniture(line: str) -> None:
     assert is_page_furniture(line)
@@ -186,9 +191,7 @@ def test_hyphenation_is_undone_for_known_words() -> None:
 def test_real_compound_keeps_its_hyphen() -> None:
     assert join_wrapped("het VN-", "Vrouwenverdrag", VOCAB) == "het VN-Vrouwenverdrag"
     # known with a hyphen: e-mail stays e-mail even though "email" might be a word
-    assert join_wrapped("de e-", "mailadressen", VOCAB | {"emailadressen"}) == (
-        "de e-mailadressen"
-    )
+    assert join_wrapped("de e-", "mailadressen", VOCAB | {"emailadressen"}) == ("de e-mailadressen")
 
 
 def test_enumeration_keeps_hyphen_and_space() -> None:

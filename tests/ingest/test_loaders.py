@@ -157,9 +157,7 @@ def test_encrypted_pdf(tmp_path: Path, make_pdf: PdfBuilder) -> None:
     _assert_names_file(info.value, path)
 
 
-def test_pdf_encrypted_with_empty_user_password_opens(
-    tmp_path: Path, make_pdf: PdfBuilder
-) -> None:
+def test_pdf_encrypted_with_empty_user_password_opens(tmp_path: Path, make_pdf: PdfBuilder) -> None:
     writer = PdfWriter(clone_from=io.BytesIO(make_pdf(PAGES)))
     writer.encrypt(user_password="", owner_password="eigenaar")
     path = tmp_path / "alleen-eigenaar.pdf"

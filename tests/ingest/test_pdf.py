@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfWriter
+from pypdf.constants import PageLabelStyle
 
 from ingest.chunk import MAX_CHARS, normalize_ws
 from ingest.models import Document
@@ -52,7 +53,6 @@ P4 = (
     "Vrouwenopvanginstellingen bieden opvang aan slachtoffers van huiselijk geweld. In 2017 "
     "ging het om ruim achtduizend cliënten. De opvang is anoniem en kosteloos voor de cliënt."
 )
-
 
 
 def _wrap(text: str) -> list[str]:
@@ -127,7 +127,7 @@ def report_pdf(tmp_path: Path, make_pdf: PdfBuilder) -> Path:
 
 def _relabel(src: Path, dst: Path, start: int) -> Path:
     writer = PdfWriter(clone_from=io.BytesIO(src.read_bytes()))
-    writer.set_page_label(0, len(writer.pages) - 1, "/D", start=start)
+    writer.set_page_label(0, len(writer.pages) - 1, PageLabelStyle.DECIMAL, start=start)
     buf = io.BytesIO()
     writer.write(buf)
     dst.write_bytes(buf.getvalue())
@@ -252,8 +252,8 @@ def test_page_labels_give_the_page_numbers(report_pdf: Path, tmp_path: Path) -> 
 
 def test_roman_page_labels_fall_back_to_physical_pages(report_pdf: Path, tmp_path: Path) -> None:
     writer = PdfWriter(clone_from=io.BytesIO(report_pdf.read_bytes()))
-    writer.set_page_label(0, 0, "/r", start=1)
-    writer.set_page_label(1, 3, "/D", start=10)
+    writer.set_page_label(0, 0, PageLabelStyle.LOWERCASE_ROMAN, start=1)
+    writer.set_page_label(1, 3, PageLabelStyle.DECIMAL, start=10)
     path = tmp_path / "romeins.pdf"
     with path.open("wb") as fh:
         writer.write(fh)

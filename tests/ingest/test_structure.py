@@ -116,7 +116,9 @@ def test_section_tracker_replace_last() -> None:
     first = parse_heading("Hoofdstuk I Doelstellingen, gelijkheid en", None)
     assert first is not None
     tracker.enter(first)
-    tracker.replace_last(Heading(1, "I", "Hoofdstuk I Doelstellingen, gelijkheid en verplichtingen"))
+    tracker.replace_last(
+        Heading(1, "I", "Hoofdstuk I Doelstellingen, gelijkheid en verplichtingen")
+    )
     assert tracker.path == "Hoofdstuk I Doelstellingen, gelijkheid en verplichtingen"
     assert tracker.chapter == "I"
 

@@ -1,0 +1,766 @@
+"""The HTTP API, driven through the real app (lifespan included) on the fake-embedder index."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+from pypdf import PdfWriter
+
+from app.api import create_app
+from app.engine import Engine
+from index import layout
+from index.builder import reindex
+from index.embedders import FakeEmbedder
+from ingest.pipeline import ingest_file
+from tests.app.conftest import AUTH, SettingsFactory, engine_of, wait_for_reindex
+from vraagbaak.settings import Settings
+
+# app/api.py has `from __future__ import annotations` and defines the dependency aliases
+# EngineDep / AdminDep *inside* create_app(). FastAPI cannot resolve those string annotations
+# (they are not module globals), so `eng` and `_` become required query parameters: every
+# route that uses them answers 422 "query.eng: Field required" (or "query._: ...") and
+# /openapi.json (hence /docs' schema) answers 500.
+ENGINE_DEP_BUG = pytest.mark.xfail(
+    strict=True,
+    reason="bug in app/api.py: EngineDep/AdminDep are local aliases under `from __future__ "
+    "import annotations`; FastAPI reads them as query params -> 422 'query.eng: Field required'",
+)
+# ingest/sentences.py does not end a sentence at a paragraph break, so the chunk's leading
+# heading line is glued to its first sentence and /ask highlights "IV.2.2 Centra seksueel
+# geweld\n\nEr zijn zestien ..." instead of the sentence alone.
+HEADING_IN_ANSWER_BUG = pytest.mark.xfail(
+    strict=True,
+    reason="bug in ingest/sentences.py (used by app/answer.py): a paragraph break is not a "
+    "sentence boundary, so the answer span starts with the section heading",
+)
+
+CSG_QUESTION = "Hoeveel Centra Seksueel Geweld zijn er?"
+CSG_SENTENCE = "Er zijn zestien Centra Seksueel Geweld (CSG's) in Nederland."
+NONSENSE = "xqzv wplk"
+
+REPORT_C = """Inleiding
+
+Deze rapportage gaat over de jeugdbescherming in 2019.
+
+Hoofdstuk 1 Toezicht
+
+In 2019 stonden ruim 41.000 kinderen onder toezicht van een gecertificeerde instelling
+voor jeugdbescherming. De wachttijden liepen op tot gemiddeld negen weken.
+"""
+REPORT_C_QUESTION = "Hoeveel kinderen stonden onder toezicht van een gecertificeerde instelling?"
+
+PASSAGE_KEYS = {"id", "rank", "score", "text", "citation"}
+CITATION_KEYS = {
+    "document_id",
+    "title",
+    "source",
+    "page_start",
+    "page_end",
+    "page_inferred",
+    "section",
+    "char_start",
+    "char_end",
+}
+ASK_KEYS = {
+    "question",
+    "language",
+    "answerable",
+    "confidence",
+    "answer",
+    "passages",
+    "index_version",
+    "took_ms",
+}
+
+
+# -- helpers ---------------------------------------------------------------------------------
+def ask(client: TestClient, question: str, **extra: Any) -> dict[str, Any]:
+    response = client.post("/ask", json={"question": question, "top_k": 5, **extra})
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def post_raw(client: TestClient, path: str, payload: Any) -> Any:
+    """POST JSON built with ensure_ascii (so lone surrogates and control characters survive)."""
+    return client.post(
+        path, content=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}
+    )
+
+
+def detail_of(response: Any) -> str:
+    body = response.json()
+    assert isinstance(body.get("detail"), str) and body["detail"], body
+    return str(body["detail"])
+
+
+def assert_only_about(detail: str, field: str) -> None:
+    """Every "; "-separated part of a validation detail names ``field`` (and nothing else)."""
+    parts = re.split(r"; (?=[\w.]+: )", detail)
+    assert all(p.startswith(f"{field}:") for p in parts), detail
+
+
+def check_ask_shape(body: dict[str, Any]) -> None:
+    assert set(body) == ASK_KEYS, body
+    assert isinstance(body["answerable"], bool)
+    assert 0.0 <= body["confidence"] <= 1.0
+    assert body["took_ms"] >= 0
+    assert body["index_version"]
+    for rank, p in enumerate(body["passages"], start=1):
+        assert set(p) == PASSAGE_KEYS
+        assert set(p["citation"]) == CITATION_KEYS
+        assert p["rank"] == rank
+        assert p["text"]
+    if body["answerable"]:
+        assert body["answer"] is not None
+    if body["answer"] is not None:
+        answer = body["answer"]
+        assert set(answer) == {"text", "passage_id", "start", "end"}
+        passage = next(p for p in body["passages"] if p["id"] == answer["passage_id"])
+        assert 0 <= answer["start"] < answer["end"] <= len(passage["text"])
+        assert passage["text"][answer["start"] : answer["end"]] == answer["text"]
+
+
+def index_state(client: TestClient, settings: Settings) -> tuple[Any, ...]:
+    """What must not change after a rejected upload."""
+    return (
+        client.get("/readyz").json()["index_version"],
+        client.get("/documents").json(),
+        sorted(p.name for p in settings.corpus_dir.iterdir()),
+        client.get("/reindex").json()["started_at"],
+    )
+
+
+def encrypted_pdf() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.encrypt("pw")
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
+# -- health and readiness --------------------------------------------------------------------
+def test_healthz(client: TestClient) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_readyz_is_503_until_an_index_exists_then_picks_it_up(
+    settings: Settings, corpus: Path
+) -> None:
+    with TestClient(create_app(settings)) as client:
+        response = client.get("/readyz")
+        assert response.status_code == 503
+        assert "vraagbaak ingest" in response.json()["detail"]
+        assert client.get("/healthz").status_code == 200  # alive, just not ready
+
+        version = reindex(settings, FakeEmbedder()).version
+        engine_of(client).refresh()  # what the 1 s watcher in the lifespan does
+        response = client.get("/readyz")
+        assert response.status_code == 200
+        assert response.json() == {"status": "ready", "index_version": version}
+
+
+def test_readyz_names_the_served_version(client: TestClient, built_index: Settings) -> None:
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json()["index_version"] == layout.current_name(built_index.index_dir)
+
+
+@ENGINE_DEP_BUG
+def test_ask_before_any_index_is_503_with_the_fix(settings: Settings) -> None:
+    with TestClient(create_app(settings)) as client:
+        response = client.post("/ask", json={"question": CSG_QUESTION})
+        assert response.status_code == 503
+        assert "vraagbaak ingest" in detail_of(response)
+        assert client.get("/documents").json() == []
+
+
+# -- /ask --------------------------------------------------------------------------------------
+@ENGINE_DEP_BUG
+def test_ask_answers_with_cited_passages(client: TestClient, built_index: Settings) -> None:
+    body = ask(client, CSG_QUESTION)
+    check_ask_shape(body)
+    assert body["question"] == CSG_QUESTION
+    assert body["language"] == "nl"
+    assert body["answerable"] is True
+    assert body["index_version"] == layout.current_name(built_index.index_dir)
+    assert len(body["passages"]) == 5
+    assert CSG_SENTENCE in body["answer"]["text"]
+    top = body["passages"][0]
+    assert top["id"] == body["answer"]["passage_id"]
+    assert top["citation"]["title"] == "Rapport a"
+    assert top["citation"]["page_start"] == top["citation"]["page_end"] == 2
+    assert top["citation"]["page_inferred"] is False
+    assert top["citation"]["section"] == "Hoofdstuk IV Bescherming > IV.2.2 Centra seksueel geweld"
+    scores = [p["score"] for p in body["passages"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+@ENGINE_DEP_BUG
+def test_ask_citations_point_into_the_cleaned_report(client: TestClient) -> None:
+    body = ask(client, "Wat is de Wet verplichte meldcode huiselijk geweld?", top_k=50)
+    assert len(body["passages"]) == 6  # every passage of the two reports
+    documents: dict[str, Any] = {}
+    for p in body["passages"]:
+        c = p["citation"]
+        assert c["page_start"] >= 1 and c["page_end"] >= c["page_start"]
+        assert c["section"], p
+        assert 0 <= c["char_start"] < c["char_end"]
+        if c["source"] not in documents:
+            documents[c["source"]] = ingest_file(Path(c["source"]))
+        doc = documents[c["source"]]
+        assert doc.document_id == c["document_id"]
+        assert doc.text[c["char_start"] : c["char_end"]] == p["text"]
+        pages = [n for s, e, n in doc.page_spans if s < c["char_end"] and e > c["char_start"]]
+        assert (min(pages), max(pages)) == (c["page_start"], c["page_end"])
+        assert c["page_inferred"] is doc.pages_inferred
+    inferred = {Path(s).name: d.pages_inferred for s, d in documents.items()}
+    assert inferred == {"rapport-a.txt": False, "notitie-b.txt": True}  # only A has a \f
+
+
+@ENGINE_DEP_BUG
+@HEADING_IN_ANSWER_BUG
+def test_answer_is_the_sentence_without_the_section_heading(client: TestClient) -> None:
+    assert ask(client, CSG_QUESTION)["answer"]["text"] == CSG_SENTENCE
+
+
+@ENGINE_DEP_BUG
+def test_ask_abstains_on_nonsense_but_still_returns_the_closest_passages(
+    client: TestClient,
+) -> None:
+    body = ask(client, NONSENSE)
+    check_ask_shape(body)
+    assert body["answerable"] is False
+    assert body["answer"] is None
+    assert body["confidence"] < 0.5
+    assert len(body["passages"]) == 5
+
+
+@ENGINE_DEP_BUG
+def test_ask_top_k_and_repeated_questions(client: TestClient) -> None:
+    assert len(ask(client, CSG_QUESTION, top_k=1)["passages"]) == 1
+    assert len(ask(client, CSG_QUESTION, top_k=50)["passages"]) == 6
+    first = ask(client, "  Hoeveel centra   seksueel geweld\n zijn er? ")
+    assert first["question"] == "Hoeveel centra seksueel geweld zijn er?"  # whitespace folded
+    again = ask(client, "Hoeveel centra seksueel geweld zijn er?")  # from the cache
+    assert [p["id"] for p in first["passages"]] == [p["id"] for p in again["passages"]]
+    assert again["answer"] == first["answer"]
+
+
+@ENGINE_DEP_BUG
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug in app/engine.py Engine.ask: the answer cache is keyed on the lower-cased "
+    "question but returns the cached AskResult whole, so 'question' echoes the first asker's text",
+)
+def test_a_cached_answer_echoes_the_question_as_asked(client: TestClient) -> None:
+    ask(client, "HOEVEEL CENTRA SEKSUEEL GEWELD ZIJN ER?")
+    assert ask(client, CSG_QUESTION)["question"] == CSG_QUESTION
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        pytest.param({"question": ""}, "question", id="empty"),
+        pytest.param({"question": " \t\n "}, "question", id="whitespace"),
+        pytest.param({"question": "\u00a0\u2003"}, "question", id="unicode-whitespace"),
+        pytest.param({"question": "a" * 1001}, "question", id="1001-chars"),
+        pytest.param({"question": "x", "top_k": 0}, "top_k", id="top_k-0"),
+        pytest.param({"question": "x", "top_k": 51}, "top_k", id="top_k-51"),
+        pytest.param({"question": "x", "top_k": 2.5}, "top_k", id="top_k-float"),
+        pytest.param({"question": 5}, "question", id="question-int"),
+        pytest.param({"question": None}, "question", id="question-null"),
+        pytest.param({"question": ["a"]}, "question", id="question-list"),
+        pytest.param({"question": "x", "top_k": "x"}, "top_k", id="top_k-str"),
+        pytest.param({"top_k": 5}, "question", id="missing-question"),
+        pytest.param({"question": "x", "foo": 1}, "foo", id="extra-field"),
+        pytest.param({"question": "x", "filters": {"bad": 1}}, "filters.bad", id="extra-filter"),
+        pytest.param(
+            {"question": "x", "filters": {"document_id": "d" * 65}},
+            "filters.document_id",
+            id="document_id-too-long",
+        ),
+        pytest.param({"question": "lone \ud800 surrogate"}, "question", id="lone-surrogate"),
+    ],
+)
+@ENGINE_DEP_BUG
+def test_ask_rejects_bad_input_with_a_readable_422(
+    client: TestClient, payload: dict[str, Any], field: str
+) -> None:
+    response = post_raw(client, "/ask", payload)
+    assert response.status_code == 422, response.text
+    assert response.json()["error"] == "InvalidRequest"
+    assert_only_about(detail_of(response), field)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(b"{not json", id="malformed"),
+        pytest.param(b'{"question": "x",}', id="trailing-comma"),
+    ],
+)
+def test_ask_rejects_a_body_that_is_not_json(client: TestClient, content: bytes) -> None:
+    response = client.post("/ask", content=content, headers={"Content-Type": "application/json"})
+    assert response.status_code == 422
+    assert "the request body is not valid JSON" in detail_of(response)
+
+
+def test_ask_rejects_a_body_that_is_not_utf8(client: TestClient) -> None:
+    for content in (b"\xff\xfe\x00", b'{"question": "caf\xe9"}'):
+        response = client.post(
+            "/ask", content=content, headers={"Content-Type": "application/json"}
+        )
+        assert response.status_code == 400, response.text
+        assert detail_of(response)
+
+
+# The app's handler is registered for fastapi.HTTPException; the framework raises Starlette's
+# base HTTPException for an unknown route, a wrong method and an unparsable body, so those
+# answer {"detail": ...} without the "error" key of the documented ErrorResponse.
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug in app/api.py: the HTTPException handler is registered for "
+    "fastapi.HTTPException, not starlette.exceptions.HTTPException, so 404/405/400 from the "
+    "framework lack the 'error' field of ErrorResponse",
+)
+def test_framework_errors_have_the_error_response_shape(client: TestClient) -> None:
+    responses = [
+        client.get("/no-such-page"),
+        client.get("/ask"),
+        client.post("/ask", content=b"\xff\xfe", headers={"Content-Type": "application/json"}),
+    ]
+    assert [r.status_code for r in responses] == [404, 405, 400]
+    for response in responses:
+        assert set(response.json()) == {"error", "detail"}, response.text
+
+
+# the location of a JSON syntax error is ("body", <char position>); _validation_message drops
+# "body" and prints the position as if it were a field: "1: the request body is not valid JSON"
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug in app/api.py _validation_message: a JSON syntax error is reported as "
+    "'<position>: the request body is not valid JSON' instead of 'body: ...'",
+)
+def test_malformed_json_detail_names_the_body_not_a_position(client: TestClient) -> None:
+    response = client.post(
+        "/ask", content=b"{not json", headers={"Content-Type": "application/json"}
+    )
+    assert detail_of(response).startswith("body:")
+
+
+@ENGINE_DEP_BUG
+def test_ask_rejects_a_non_object_body(client: TestClient) -> None:
+    for payload in ([], "a question", 42):
+        response = post_raw(client, "/ask", payload)
+        assert response.status_code == 422, payload
+        assert detail_of(response).startswith("body:")
+
+
+@ENGINE_DEP_BUG
+def test_filters_document_id_restricts_the_passages(client: TestClient) -> None:
+    docs = {d["title"]: d["id"] for d in client.get("/documents").json()}
+    only_b = ask(client, CSG_QUESTION, filters={"document_id": docs["Notitie b"]})
+    assert only_b["passages"], only_b
+    assert {p["citation"]["document_id"] for p in only_b["passages"]} == {docs["Notitie b"]}
+    only_a = ask(
+        client, "opvang slachtoffers mensenhandel", filters={"document_id": docs["Rapport a"]}
+    )
+    assert {p["citation"]["document_id"] for p in only_a["passages"]} == {docs["Rapport a"]}
+
+    unknown = ask(client, CSG_QUESTION, filters={"document_id": "0000000000000000"})
+    assert unknown["passages"] == []
+    assert unknown["answerable"] is False and unknown["answer"] is None
+
+
+ODD_QUESTIONS = [
+    "Wat zijn CSG’s? «citaat» – ‘enkel’ “dubbel”",
+    "Hoeveel centra zijn er? 🙂👍🏽🇳🇱",
+    "🙂" * 1000,
+    "ﷺ" * 400,  # expands to 18 characters under NFKC
+    "Ǆ ß ﬁ İ ς",  # case folding and ligatures
+    "ما هو عدد المراكز؟ \u202e gespiegeld",
+    "中文问题：有多少个中心？",
+    "\x00\x01\x07 vraag met besturingstekens \x1b[31m",
+    "\u200b",  # zero-width space alone: not whitespace to Python
+    "e\u0301" * 400,  # combining accents
+    "Donaudampfschifffahrtsgesellschaftskapitänswitwe" * 20,
+    "x" * 1000,
+    "<script>alert(1)</script> <img src=x onerror=alert(2)>",
+    "'; DROP TABLE documents; -- \" OR 1=1",
+    "{{7*7}} ${7*7} %s %n \\u0000 \\",
+    "../../../../etc/passwd",
+    "AND OR NOT ( ) * ? ~ ^ : [ ] { }",
+]
+
+
+@ENGINE_DEP_BUG
+def test_odd_questions_are_answered_never_500(client: TestClient) -> None:
+    problems = []
+    for question in ODD_QUESTIONS:
+        response = post_raw(client, "/ask", {"question": question, "top_k": 5})
+        if response.status_code != 200:
+            problems.append((question[:40], response.status_code, response.text[:200]))
+            continue
+        check_ask_shape(response.json())
+        search = client.get("/search", params={"q": question[:1000]})
+        if search.status_code != 200:
+            problems.append((question[:40], "search", search.status_code, search.text[:200]))
+    assert problems == []
+
+
+# -- /search ---------------------------------------------------------------------------------
+@ENGINE_DEP_BUG
+def test_search_returns_ranked_passages(client: TestClient) -> None:
+    response = client.get("/search", params={"q": "Centra Seksueel Geweld", "top_k": 3})
+    assert response.status_code == 200
+    body = response.json()
+    assert set(body) == {"query", "passages", "index_version", "took_ms"}
+    assert body["query"] == "Centra Seksueel Geweld"
+    assert len(body["passages"]) == 3
+    assert [p["rank"] for p in body["passages"]] == [1, 2, 3]
+    assert "zestien Centra Seksueel Geweld" in body["passages"][0]["text"]
+    assert set(body["passages"][0]["citation"]) == CITATION_KEYS
+
+
+@ENGINE_DEP_BUG
+def test_search_requires_q(client: TestClient) -> None:
+    response = client.get("/search")
+    assert response.status_code == 422
+    assert_only_about(detail_of(response), "query.q")
+
+
+@ENGINE_DEP_BUG
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"q": ""}, "query.q"),
+        ({"q": "a" * 1001}, "query.q"),
+        ({"q": "x", "top_k": 0}, "query.top_k"),
+        ({"q": "x", "top_k": 51}, "query.top_k"),
+        ({"q": "x", "top_k": "veel"}, "query.top_k"),
+    ],
+)
+def test_search_rejects_bad_parameters(
+    client: TestClient, params: dict[str, Any], field: str
+) -> None:
+    response = client.get("/search", params=params)
+    assert response.status_code == 422, response.text
+    assert_only_about(detail_of(response), field)
+
+
+@ENGINE_DEP_BUG
+def test_search_rejects_a_blank_query(client: TestClient) -> None:
+    response = client.get("/search", params={"q": " \t "})
+    assert response.status_code == 422, response.text
+    assert response.json()["error"] == "QueryError"
+    assert "empty" in detail_of(response)
+
+
+# -- /documents ------------------------------------------------------------------------------
+@ENGINE_DEP_BUG
+def test_documents_lists_both_reports(client: TestClient, corpus: Path) -> None:
+    response = client.get("/documents")
+    assert response.status_code == 200
+    docs = {d["title"]: d for d in response.json()}
+    assert set(docs) == {"Rapport a", "Notitie b"}
+    for d in docs.values():
+        assert set(d) == {"id", "title", "source", "pages", "chunks", "sha256", "indexed_at"}
+        assert re.fullmatch(r"[0-9a-f]{64}", d["sha256"])
+        assert d["chunks"] >= 1
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", d["indexed_at"])
+    assert docs["Rapport a"]["pages"] == 2
+    assert docs["Notitie b"]["pages"] == 1
+    assert Path(docs["Rapport a"]["source"]) == corpus / "rapport-a.txt"
+    assert sum(d["chunks"] for d in docs.values()) == engine_of(client).chunk_count()
+
+
+# -- admin endpoints -------------------------------------------------------------------------
+def _admin_calls(client: TestClient, headers: dict[str, str]) -> list[Any]:
+    files = {"file": ("x.txt", b"Een korte tekst over niets in het bijzonder.", "text/plain")}
+    return [
+        client.post("/documents", files=files, headers=headers),
+        client.delete("/documents/0000000000000000", headers=headers),
+        client.post("/reindex", headers=headers),
+    ]
+
+
+@ENGINE_DEP_BUG
+def test_admin_endpoints_are_disabled_without_a_token(client: TestClient, corpus: Path) -> None:
+    for response in _admin_calls(client, AUTH):
+        assert response.status_code == 403, response.text
+        assert "VRAAGBAAK_ADMIN_TOKEN" in detail_of(response)
+    assert not (corpus / "x.txt").exists()
+
+
+@ENGINE_DEP_BUG
+def test_admin_endpoints_need_the_right_bearer_token(
+    admin_client: TestClient, corpus: Path
+) -> None:
+    for headers, status in [
+        ({}, 401),
+        ({"Authorization": "s3cret"}, 401),
+        ({"Authorization": "Basic czNjcmV0"}, 401),
+        ({"Authorization": "Bearer wrong"}, 403),
+        ({"Authorization": "Bearer s3cret-and-more"}, 403),
+    ]:
+        for response in _admin_calls(admin_client, headers):
+            assert response.status_code == status, (headers, response.text)
+            assert detail_of(response)
+    assert not (corpus / "x.txt").exists()
+    assert admin_client.get("/reindex").json()["started_at"] is None
+
+
+@ENGINE_DEP_BUG
+def test_upload_a_text_report_then_it_is_found(
+    admin_client: TestClient, admin_settings: Settings
+) -> None:
+    before = admin_client.get("/readyz").json()["index_version"]
+    files = {"file": ("jeugdbescherming-2019.txt", REPORT_C.encode(), "text/plain")}
+    response = admin_client.post("/documents", files=files, headers=AUTH)
+    assert response.status_code == 202, response.text
+    body = response.json()
+    assert body["reindex"] == "started"
+    assert Path(body["stored_as"]) == admin_settings.corpus_dir / "jeugdbescherming-2019.txt"
+    status = wait_for_reindex(admin_client)
+    assert status["ok"] is True and status["error"] is None
+    assert status["report"]["added"] == [body["stored_as"]]
+
+    docs = admin_client.get("/documents").json()
+    assert len(docs) == 3
+    new = next(d for d in docs if d["id"] == body["document_id"])
+    assert new["title"] == "Jeugdbescherming 2019"
+    assert admin_client.get("/readyz").json()["index_version"] != before
+
+    answer = ask(admin_client, REPORT_C_QUESTION)
+    assert answer["passages"][0]["citation"]["document_id"] == body["document_id"]
+    assert answer["answerable"] is True
+    assert "41.000 kinderen" in answer["answer"]["text"]
+
+
+@ENGINE_DEP_BUG
+def test_upload_with_an_existing_name_replaces_the_report(
+    admin_client: TestClient, admin_settings: Settings
+) -> None:
+    old = {d["title"]: d for d in admin_client.get("/documents").json()}["Notitie b"]
+    files = {"file": ("notitie-b.txt", REPORT_C.encode(), "text/plain")}
+    response = admin_client.post("/documents", files=files, headers=AUTH)
+    assert response.status_code == 202, response.text
+    wait_for_reindex(admin_client)
+    docs = {d["title"]: d for d in admin_client.get("/documents").json()}
+    assert len(docs) == 2
+    assert docs["Notitie b"]["sha256"] != old["sha256"]
+    assert (admin_settings.corpus_dir / "notitie-b.txt").read_text() == REPORT_C
+
+
+@ENGINE_DEP_BUG
+def test_upload_over_the_size_limit_is_413(make_settings: SettingsFactory) -> None:
+    settings = make_settings(admin_token="s3cret", max_file_mb="0.001")  # 1048 bytes
+    with TestClient(create_app(settings)) as client:
+        before = index_state(client, settings)
+        big = ("Een zin over de opvang van slachtoffers. " * 60).encode()
+        files = {"file": ("groot.txt", big, "text/plain")}
+        response = client.post("/documents", files=files, headers=AUTH)
+        assert response.status_code == 413, response.text
+        detail = detail_of(response)
+        assert "size limit" in detail and "0.001 MB" in detail
+        assert "groot.txt" in detail
+        assert index_state(client, settings) == before
+
+
+@ENGINE_DEP_BUG
+@pytest.mark.parametrize(
+    ("name", "data", "status", "needle"),
+    [
+        pytest.param("rapport.docx", b"PK\x03\x04 not really a docx", 415, ".docx", id="docx"),
+        pytest.param("setup.exe", b"MZ\x90\x00\x03", 415, ".exe", id="exe"),
+        pytest.param("geen-extensie", b"gewone tekst", 415, "(none)", id="no-suffix"),
+        pytest.param("corrupt.pdf", b"%PDF-1.4 garbage", 400, "not a readable PDF", id="corrupt"),
+        pytest.param("geen.pdf", b"dit is geen pdf", 400, "PDF header", id="pdf-suffix-only"),
+        pytest.param("beveiligd.pdf", encrypted_pdf(), 400, "encrypted", id="encrypted-pdf"),
+        pytest.param("leeg.txt", b"", 400, "empty", id="empty"),
+        pytest.param("latin1.txt", "café".encode("latin-1"), 400, "not UTF-8", id="latin1"),
+        pytest.param("binair.txt", b"\x00\x01\x02\x03", 415, "binary", id="binary-txt"),
+    ],
+)
+def test_bad_uploads_are_rejected_and_leave_the_index_alone(
+    admin_client: TestClient,
+    admin_settings: Settings,
+    name: str,
+    data: bytes,
+    status: int,
+    needle: str,
+) -> None:
+    before = index_state(admin_client, admin_settings)
+    files = {"file": (name, data, "application/octet-stream")}
+    response = admin_client.post("/documents", files=files, headers=AUTH)
+    assert response.status_code == status, response.text
+    assert needle in detail_of(response)
+    assert index_state(admin_client, admin_settings) == before
+
+
+@ENGINE_DEP_BUG
+def test_upload_without_a_file_is_422(admin_client: TestClient) -> None:
+    response = admin_client.post("/documents", headers=AUTH)
+    assert response.status_code == 422
+    assert_only_about(detail_of(response), "file")
+
+
+@ENGINE_DEP_BUG
+def test_delete_a_report(admin_client: TestClient, admin_settings: Settings) -> None:
+    docs = {d["title"]: d for d in admin_client.get("/documents").json()}
+    gone = docs["Notitie b"]
+    response = admin_client.delete(f"/documents/{gone['id']}", headers=AUTH)
+    assert response.status_code == 202, response.text
+    assert response.json()["document_id"] == gone["id"]
+    wait_for_reindex(admin_client)
+    assert [d["title"] for d in admin_client.get("/documents").json()] == ["Rapport a"]
+    assert not (admin_settings.corpus_dir / "notitie-b.txt").exists()
+    body = ask(admin_client, "opvang slachtoffers mensenhandel", top_k=50)
+    assert {p["citation"]["document_id"] for p in body["passages"]} == {docs["Rapport a"]["id"]}
+    again = admin_client.delete(f"/documents/{gone['id']}", headers=AUTH)
+    assert again.status_code == 404
+
+
+@ENGINE_DEP_BUG
+def test_delete_an_unknown_report_is_404(admin_client: TestClient) -> None:
+    before = admin_client.get("/documents").json()
+    response = admin_client.delete("/documents/0123456789abcdef", headers=AUTH)
+    assert response.status_code == 404
+    assert "0123456789abcdef" in detail_of(response)
+    assert admin_client.get("/documents").json() == before
+
+
+@ENGINE_DEP_BUG
+def test_reindex_on_request(admin_client: TestClient, admin_settings: Settings) -> None:
+    assert admin_client.get("/reindex").json()["running"] is False
+    response = admin_client.post("/reindex", headers=AUTH)
+    assert response.status_code == 202
+    assert response.json() == {"reindex": "started"}
+    status = wait_for_reindex(admin_client)
+    assert status["ok"] is True
+    assert status["report"]["changed"] is False  # the corpus did not change
+    assert len(status["report"]["unchanged"]) == 2
+
+    (admin_settings.corpus_dir / "notitie-b.txt").write_text(REPORT_C, encoding="utf-8")
+    before = admin_client.get("/readyz").json()["index_version"]
+    assert admin_client.post("/reindex", headers=AUTH).status_code == 202
+    status = wait_for_reindex(admin_client)
+    assert status["report"]["replaced"] == [str(admin_settings.corpus_dir / "notitie-b.txt")]
+    assert admin_client.get("/readyz").json()["index_version"] != before
+
+
+# -- ops -------------------------------------------------------------------------------------
+def _metric(text: str, name: str) -> float:
+    match = re.search(rf"^{re.escape(name)} (\S+)$", text, re.MULTILINE)
+    assert match, f"{name} not in /metrics"
+    return float(match.group(1))
+
+
+def test_metrics_expose_requests_and_the_index(client: TestClient) -> None:
+    client.get("/healthz")
+    response = client.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    text = response.text
+    assert 'vraagbaak_requests_total{method="GET",route="/healthz",status="200"} 1.0' in text
+    assert _metric(text, "vraagbaak_index_chunks") == 6
+    assert _metric(text, "vraagbaak_index_documents") == 2
+    assert _metric(text, "vraagbaak_unanswerable_share") == 0
+
+
+@ENGINE_DEP_BUG
+def test_metrics_count_questions_and_abstentions(client: TestClient) -> None:
+    assert ask(client, CSG_QUESTION)["answerable"] is True
+    assert ask(client, NONSENSE)["answerable"] is False
+    text = client.get("/metrics").text
+    assert 'vraagbaak_requests_total{method="POST",route="/ask",status="200"} 2.0' in text
+    assert _metric(text, "vraagbaak_questions_total") == 2
+    assert _metric(text, "vraagbaak_unanswerable_share") == 0.5
+
+
+def test_chat_page_is_served(client: TestClient) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/html")
+    page = response.text
+    for needle in ('id="question"', 'id="ask"', 'id="results"', 'aria-live="polite"'):
+        assert needle in page
+    assert '<label for="question">Uw vraag</label>' in page
+    assert '<html lang="nl">' in page
+    # self-contained, and nothing untrusted is parsed as HTML
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
+    assert "@import" not in page and "<script src" not in page
+    assert "innerHTML" not in page and "insertAdjacentHTML" not in page
+
+
+def test_docs_page(client: TestClient) -> None:
+    response = client.get("/docs")
+    assert response.status_code == 200
+    assert "openapi.json" in response.text
+
+
+@ENGINE_DEP_BUG
+def test_openapi_schema(client: TestClient) -> None:
+    response = client.get("/openapi.json")
+    assert response.status_code == 200
+    spec = response.json()
+    assert {"/ask", "/search", "/documents", "/reindex", "/healthz", "/readyz"} <= set(
+        spec["paths"]
+    )
+    ask_params = spec["paths"]["/ask"]["post"].get("parameters", [])
+    assert ask_params == []  # the engine is a dependency, not a query parameter
+
+
+# -- concurrency -----------------------------------------------------------------------------
+class GatedEmbedder(FakeEmbedder):
+    """The fake embedder whose passage embedding waits for a signal (a reindex in progress)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.embedding = threading.Event()
+        self.release = threading.Event()
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        self.embedding.set()
+        self.release.wait(30)
+        return super().embed_passages(texts)
+
+
+@ENGINE_DEP_BUG
+def test_questions_are_answered_while_a_reindex_runs(admin_settings: Settings) -> None:
+    embedder = GatedEmbedder()
+    engine = Engine(admin_settings, embedder=embedder)
+    with TestClient(create_app(admin_settings, engine=engine)) as client:
+        old = client.get("/readyz").json()["index_version"]
+        with (admin_settings.corpus_dir / "notitie-b.txt").open("a", encoding="utf-8") as fh:
+            fh.write("\nHoofdstuk II Toezicht\n\nDe inspectie bezocht alle locaties in 2019.\n")
+        assert client.post("/reindex", headers=AUTH).status_code == 202
+        assert embedder.embedding.wait(30), "the reindex never reached the embedder"
+        assert client.get("/reindex").json()["running"] is True
+
+        questions = [CSG_QUESTION, NONSENSE, REPORT_C_QUESTION, "opvang mensenhandel"] * 5
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            during = list(pool.map(lambda q: post_raw(client, "/ask", {"question": q}), questions))
+            assert engine.reindex_status.running is True  # all 20 were answered mid-reindex
+            embedder.release.set()
+            wait_for_reindex(client)
+            after = list(pool.map(lambda q: post_raw(client, "/ask", {"question": q}), questions))
+
+        assert [r.status_code for r in during + after] == [200] * 40
+        assert {r.json()["index_version"] for r in during} == {old}
+        new = client.get("/readyz").json()["index_version"]
+        assert new != old
+        assert {r.json()["index_version"] for r in after} == {new}

@@ -1,0 +1,101 @@
+"""Dutch-aware sentence splitting with character offsets."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ingest.sentences import sentence_spans
+
+
+def _sentences(text: str) -> list[str]:
+    return [text[s:e] for s, e in sentence_spans(text)]
+
+
+def test_abbreviations_do_not_end_a_sentence() -> None:
+    text = "Dit geldt bijv. voor gemeenten. Zie art. 5 van de wet. Het is o.a. in 2017 gestart."
+    spans = sentence_spans(text)
+    assert len(spans) == 3
+    assert [text[s:e] for s, e in spans] == [
+        "Dit geldt bijv. voor gemeenten.",
+        "Zie art. 5 van de wet.",
+        "Het is o.a. in 2017 gestart.",
+    ]
+    assert spans[0][0] == 0
+    assert spans[-1][1] == len(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Wat nu? Dat weten we niet! Toch gaan we door… Echt.",
+            ["Wat nu?", "Dat weten we niet!", "Toch gaan we door…", "Echt."],
+        ),
+        (
+            "Zie paragraaf II.2. Daar staat het.",  # a section number is not an end
+            ["Zie paragraaf II.2. Daar staat het."],
+        ),
+        (
+            "Dhr. J. Jansen zei het. Mevr. A.B. de Vries ook.",  # titles and initials
+            ["Dhr. J. Jansen zei het.", "Mevr. A.B. de Vries ook."],
+        ),
+        (
+            "De minister (zie art. 3) zei: ‘Ja.’ Daarna ging het mis.",
+            ["De minister (zie art. 3) zei: ‘Ja.’", "Daarna ging het mis."],
+        ),
+        (
+            "In 2017 waren er 12.000 meldingen. 40% daarvan kwam van vrouwen.",
+            ["In 2017 waren er 12.000 meldingen.", "40% daarvan kwam van vrouwen."],
+        ),
+        (
+            "Het gaat m.b.t. de zorg t.a.v. cliënten i.v.m. de wet. Dat is nieuw.",
+            ["Het gaat m.b.t. de zorg t.a.v. cliënten i.v.m. de wet.", "Dat is nieuw."],
+        ),
+        ("Zonder punt aan het eind", ["Zonder punt aan het eind"]),
+        ("  Met witruimte.   Eromheen.  ", ["Met witruimte.", "Eromheen."]),
+        ("", []),
+        ("   ", []),
+    ],
+)
+def test_sentence_examples(text: str, expected: list[str]) -> None:
+    assert _sentences(text) == expected
+
+
+def test_lowercase_after_a_full_stop_does_not_split() -> None:
+    assert _sentences("Het aantal steeg met 5 procent t.o.v. vorig jaar. en verder") == [
+        "Het aantal steeg met 5 procent t.o.v. vorig jaar. en verder"
+    ]
+
+
+def test_offsets_within_a_range_refer_to_the_whole_text() -> None:
+    text = "Kop. Een zin hier. Nog een zin. Staart."
+    start = text.index("Een")
+    end = text.index(" Staart")
+    spans = sentence_spans(text, start, end)
+    assert [text[s:e] for s, e in spans] == ["Een zin hier.", "Nog een zin."]
+    assert all(start <= s < e <= end for s, e in spans)
+
+
+_WORDS = st.sampled_from(
+    ["de", "gemeente", "bijv.", "o.a.", "art.", "5", "II.2.", "Wet", "Zie", "Het", "cliënten"]
+)
+_TOKEN = st.one_of(_WORDS, st.sampled_from([".", "!", "?", "…", " ", "\n", "  ", "’", "("]))
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(st.lists(_TOKEN, max_size=40).map(" ".join), st.data())
+def test_spans_are_ordered_trimmed_and_cover_all_text(text: str, data: st.DataObject) -> None:
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    spans = sentence_spans(text, start, end)
+    prev_end = start
+    for s, e in spans:
+        assert prev_end <= s < e <= end
+        assert not text[s].isspace() and not text[e - 1].isspace()
+        prev_end = e
+    covered = {i for s, e in spans for i in range(s, e)}
+    for i in range(start, end):
+        if not text[i].isspace():
+            assert i in covered, (text, i)
