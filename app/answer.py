@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from index.lexical import tokenize
 from index.search import Hit
 from ingest.sentences import sentence_spans
+from ingest.structure import parse_heading
 
 _NUMBER_QUESTION = re.compile(
     r"\b(hoeveel|hoe veel|wanneer|welk jaar|in welk|how many|how much|when|what year|aantal|"
@@ -55,7 +56,7 @@ def best_sentence(question: str, hits: list[Hit], weights: TermWeights, depth: i
         text = hit.chunk.text
         for s, e in sentence_spans(text):
             sentence = text[s:e]
-            if len(sentence) < 15:
+            if len(sentence) < 15 or parse_heading(sentence, None) is not None:
                 continue
             found = terms & set(tokenize(sentence))
             coverage = sum(weights.idf(t) for t in found) / total

@@ -1,7 +1,5 @@
 """The FastAPI service: /ask, /search, /documents, /reindex, health, metrics and the chat page."""
 
-from __future__ import annotations
-
 import asyncio
 import contextlib
 import logging
@@ -15,6 +13,7 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, File, Header, HTTPException, Query, Request, UploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -116,7 +115,7 @@ def _validation_message(exc: RequestValidationError) -> str:
         where = ".".join(str(x) for x in err.get("loc", ()) if x != "body") or "body"
         msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
         if err.get("type") == "json_invalid":
-            msg = "the request body is not valid JSON"
+            where, msg = "body", "the request body is not valid JSON"
         parts.append(f"{where}: {msg}")
     return "; ".join(parts)
 
@@ -183,8 +182,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             {"error": "InvalidRequest", "detail": _validation_message(exc)}, status_code=422
         )
 
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         return JSONResponse(
             {"error": "HTTPError", "detail": str(exc.detail)}, status_code=exc.status_code
         )
@@ -286,7 +285,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
                             name, f"over {settings.max_file_mb:g} MB", "upload a smaller file"
                         )
                     out.write(block)
-            raw = load(staged, settings.max_file_bytes, settings.parse_timeout_s)  # 400 if bad
+            try:
+                raw = load(staged, settings.max_file_bytes, settings.parse_timeout_s)
+            except IngestError as exc:  # name the upload, not the staging path
+                raise type(exc)(name, exc.detail, exc.fix_hint) from None
             settings.corpus_dir.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(staged, settings.corpus_dir / name)
         started = eng.reindex_in_background()

@@ -21,7 +21,7 @@ from index.builder import ReindexReport, reindex
 from index.embedders import Embedder, make_embedder
 from index.passages import retrieval_text
 from index.search import Hit, SearchConfig, Searcher, Snapshot
-from ingest.lang import detect_language
+from ingest.lang import detect_language, warm_up
 from vraagbaak.errors import IndexNotBuiltError, QueryError
 from vraagbaak.settings import Settings
 
@@ -81,6 +81,7 @@ class Engine:
         self._cache_lock = threading.Lock()
         self.reindex_status = ReindexStatus()
         self._reindex_thread: threading.Thread | None = None
+        warm_up()
         family = self.embedder.name.split(":", 1)[0]
         self.dense_range = DENSE_RANGE.get(family, DENSE_RANGE["st"])
 
@@ -154,14 +155,15 @@ class Engine:
                 self._cache.move_to_end(key)
         if hit is not None:
             took = (time.perf_counter() - t0) * 1000
-            return AskResult(**{**hit.__dict__, "took_ms": took, "cached": True})
-        hits = loaded.searcher.search(q, top_k=top_k, document_id=document_id)
+            return AskResult(**{**hit.__dict__, "question": q, "took_ms": took, "cached": True})
+        language = detect_language(q, default="unknown")
+        hits = loaded.searcher.search(q, top_k=top_k, document_id=document_id, language=language)
         answer = best_sentence(q, hits, loaded.weights)
         conf = confidence(hits, answer, *self.dense_range)
         answerable = bool(hits) and conf >= self.settings.abstain_threshold
         result = AskResult(
             question=q,
-            language=detect_language(q, default="unknown"),
+            language=language,
             answerable=answerable,
             confidence=conf,
             answer=answer if answerable else None,

@@ -22,7 +22,7 @@ class AskRequest(BaseModel):
         },
     )
     question: str = Field(..., min_length=1, max_length=1000, description="The question")
-    top_k: int = Field(5, ge=1, le=50, description="How many passages to return")
+    top_k: int = Field(5, ge=1, le=50, strict=True, description="How many passages to return")
     filters: Filters | None = None
 
     @field_validator("question")

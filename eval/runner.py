@@ -22,6 +22,7 @@ from index.cache import EmbeddingCache
 from index.embedders import Embedder, make_embedder
 from index.passages import retrieval_text
 from index.search import Searcher
+from ingest.lang import warm_up
 from ingest.models import Document
 from ingest.pipeline import ingest_file, iter_report_files
 from vraagbaak.errors import ConfigError
@@ -209,6 +210,7 @@ def run_eval(
 ) -> str:
     """Run the evaluation, write report.json/report.md/recall.png; returns the markdown table."""
     items = load_gold(gold or DEFAULT_GOLD)
+    warm_up()
     docs = load_corpus(settings)
     where = locate(items, docs)
     missing = [i.id for i in items if i.answerable and i.id not in where]

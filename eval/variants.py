@@ -8,7 +8,7 @@ from index.abbrev import find_abbreviations
 from index.cache import EmbeddingCache, embed_with_cache
 from index.embedders import Embedder
 from index.lexical import LexicalIndex
-from index.passages import retrieval_text
+from index.passages import WINDOW_CHARS, dense_units, retrieval_text
 from index.search import SearchConfig, Snapshot
 from index.store import FaissStore
 from ingest.chunk import chunk_id
@@ -23,6 +23,7 @@ class Variant:
     chunker: str = "structured"  # structured | fixed
     with_section: bool = True
     size: int = 1000  # for the fixed chunker
+    window: int = WINDOW_CHARS  # sentence windows for the dense side (0: passages only)
 
 
 @dataclass(frozen=True)
@@ -36,15 +37,20 @@ class EvalConfig:
 CONFIGS: dict[str, EvalConfig] = {
     c.name: c
     for c in [
-        EvalConfig("plain", Variant("fixed"), SearchConfig(mode="dense", expand_abbreviations=False),
+        EvalConfig("plain", Variant("fixed", False, window=0),
+                   SearchConfig(mode="dense", expand_abbreviations=False),
                    "baseline: 1,000-char recursive splits, dense only"),
         EvalConfig("bm25", Variant(), SearchConfig(mode="lexical"), "Dutch BM25 only"),
         EvalConfig("dense", Variant(), SearchConfig(mode="dense"), "dense only (e5)"),
+        EvalConfig("dense-passages", Variant(window=0), SearchConfig(mode="dense"),
+                   "dense only, passage vectors only"),
+        EvalConfig("hybrid-passages", Variant(window=0), SearchConfig(),
+                   "hybrid, passage vectors only"),
         EvalConfig("hybrid-rrf", Variant(), SearchConfig(fusion="rrf"), "hybrid, reciprocal-rank fusion"),
         EvalConfig("hybrid", Variant(), SearchConfig(), "default: hybrid, score fusion"),
     ]
 }
-DEFAULT_CONFIGS = ["plain", "bm25", "dense", "hybrid-rrf", "hybrid"]
+DEFAULT_CONFIGS = ["plain", "bm25", "dense-passages", "dense", "hybrid-passages", "hybrid-rrf", "hybrid"]
 
 
 def recursive_split(text: str, size: int, seps: tuple[str, ...] = ("\n\n", "\n", ". ", " ")) -> list[tuple[int, int]]:
@@ -105,8 +111,9 @@ def build_snapshot(
     chunks: list[Chunk] = []
     for doc in docs:
         chunks.extend(doc.chunks if variant.chunker == "structured" else fixed_chunks(doc, variant.size))
-    texts = [retrieval_text(c, variant.with_section) for c in chunks]
+    texts, owners = dense_units(chunks, variant.with_section, variant.window)
     vectors, _ = embed_with_cache(texts, embedder.name, embedder.embed_passages, cache, embedder.dim)
     manifest = {"documents": [{"abbreviations": find_abbreviations(d.text)} for d in docs]}
     store = FaissStore.build(vectors, ann_threshold=10**9)
-    return Snapshot(f"eval-{variant.chunker}", manifest, chunks, store, LexicalIndex.build(texts))
+    lexical = LexicalIndex.build([retrieval_text(c, variant.with_section) for c in chunks])
+    return Snapshot(f"eval-{variant.chunker}", manifest, chunks, store, lexical, owners)

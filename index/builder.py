@@ -25,7 +25,7 @@ from index.abbrev import find_abbreviations
 from index.cache import EmbeddingCache, embed_with_cache
 from index.embedders import Embedder
 from index.lexical import LexicalIndex
-from index.passages import retrieval_text
+from index.passages import dense_units, retrieval_text
 from index.store import FaissStore
 from ingest.models import Chunk
 from ingest.pipeline import ingest_file, iter_report_files
@@ -174,7 +174,7 @@ def _write_version(
     progress: bool,
 ) -> tuple[str, int]:
     root = settings.index_dir
-    texts = [retrieval_text(c) for c in chunks]
+    texts, owners = dense_units(chunks)
     cache = EmbeddingCache(root / "embeddings.sqlite")
     bar = None
     if progress:
@@ -205,8 +205,8 @@ def _write_version(
             fh.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
     store = FaissStore.build(vectors, settings.ann_threshold)
     store.save(tmp / layout.VECTORS)
-    np.save(tmp / "vectors.npy", vectors)
-    LexicalIndex.build(texts).save(tmp / layout.BM25)
+    np.save(tmp / layout.OWNERS, owners)
+    LexicalIndex.build([retrieval_text(c) for c in chunks]).save(tmp / layout.BM25)
     layout.write_json(
         tmp / layout.MANIFEST,
         {
@@ -218,6 +218,7 @@ def _write_version(
             "chunk_chars": settings.chunk_chars,
             "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "chunks": len(chunks),
+            "vectors": len(texts),
             "documents": docs,
         },
     )

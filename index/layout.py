@@ -2,7 +2,7 @@
 
     data/index/
       CURRENT                 name of the served version (replaced atomically)
-      versions/<name>/        chunks.jsonl, vectors.faiss, bm25/, manifest.json
+      versions/<name>/        chunks.jsonl, vectors.faiss, owners.npy, bm25/, manifest.json
       versions/.tmp-<name>/   a version being built (ignored until renamed)
       embeddings.sqlite       embedding cache
       reindex.lock
@@ -24,6 +24,7 @@ from vraagbaak.errors import ReindexBusyError
 MANIFEST = "manifest.json"
 CHUNKS = "chunks.jsonl"
 VECTORS = "vectors.faiss"
+OWNERS = "owners.npy"  # passage index of each vector (passages, then sentence windows)
 BM25 = "bm25"
 KEEP_VERSIONS = 3
 

@@ -1,8 +1,15 @@
-"""What each passage looks like to the retrievers: its text, with its section title as context."""
+"""What the retrievers see of each passage: its text with its section title as context, and
+for the dense side also short windows of its sentences (a question often matches one
+sentence better than a whole passage)."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from ingest.models import Chunk
+from ingest.sentences import sentence_spans
+
+WINDOW_CHARS = 400
 
 
 def section_leaf(section: str) -> str:
@@ -16,3 +23,36 @@ def retrieval_text(chunk: Chunk, with_section: bool = True) -> str:
     if not with_section or not leaf or chunk.text.startswith(leaf):
         return chunk.text
     return f"{leaf}\n{chunk.text}"
+
+
+def sentence_windows(chunk: Chunk, size: int = WINDOW_CHARS) -> list[str]:
+    """Consecutive sentences of the passage packed into windows of at most ~size characters."""
+    windows: list[str] = []
+    cur: tuple[int, int] | None = None
+    for s, e in sentence_spans(chunk.text):
+        if cur is None:
+            cur = (s, e)
+        elif e - cur[0] <= size:
+            cur = (cur[0], e)
+        else:
+            windows.append(chunk.text[cur[0] : cur[1]])
+            cur = (s, e)
+    if cur is not None:
+        windows.append(chunk.text[cur[0] : cur[1]])
+    return windows if len(windows) > 1 else []
+
+
+def dense_units(
+    chunks: list[Chunk], with_section: bool = True, window: int = WINDOW_CHARS
+) -> tuple[list[str], np.ndarray]:
+    """Texts to embed and, per text, the passage it belongs to: every passage, then its
+    sentence windows (``window=0``: passages only)."""
+    texts = [retrieval_text(c, with_section) for c in chunks]
+    owners = list(range(len(chunks)))
+    if window:
+        for i, c in enumerate(chunks):
+            leaf = section_leaf(c.section)
+            for w in sentence_windows(c, window):
+                texts.append(f"{leaf}\n{w}" if with_section and leaf else w)
+                owners.append(i)
+    return texts, np.asarray(owners, dtype=np.int64)

@@ -18,6 +18,7 @@ from index.abbrev import expand_query
 from index.embedders import Embedder
 from index.lexical import LexicalIndex
 from index.store import FaissStore, VectorStore
+from ingest.lang import detect_language
 from ingest.models import Chunk
 from vraagbaak.errors import EmbedderMismatchError, IndexNotBuiltError
 
@@ -28,7 +29,8 @@ class SearchConfig:
 
     mode: str = "hybrid"  # hybrid | dense | lexical
     fusion: str = "score"  # score | rrf
-    alpha: float = 0.6  # weight of the dense side in score fusion
+    alpha: float = 0.7  # weight of the dense side in score fusion
+    alpha_foreign: float = 0.9  # ... for a question not in Dutch (Dutch BM25 cannot match it)
     rrf_k: int = 60
     candidates: int = 50
     expand_abbreviations: bool = True
@@ -54,12 +56,14 @@ class Snapshot:
         chunks: list[Chunk],
         store: VectorStore,
         lexical: LexicalIndex,
+        owners: np.ndarray | None = None,
     ) -> None:
         self.name = name
         self.manifest = manifest
         self.chunks = chunks
         self.store = store
         self.lexical = lexical
+        self.owners = owners if owners is not None else np.arange(len(chunks), dtype=np.int64)
         self.abbreviations: dict[str, str] = {}
         for doc in manifest.get("documents", []):
             for short, long in doc.get("abbreviations", {}).items():
@@ -87,7 +91,9 @@ class Snapshot:
             chunks = [Chunk.from_dict(json.loads(line)) for line in fh]
         store = FaissStore.load(version / layout.VECTORS)
         lexical = LexicalIndex.load(version / layout.BM25, len(chunks))
-        return cls(version.name, manifest, chunks, store, lexical)
+        owners_path = version / layout.OWNERS
+        owners = np.load(owners_path) if owners_path.exists() else None
+        return cls(version.name, manifest, chunks, store, lexical, owners)
 
 
 def _minmax(scores: dict[int, float]) -> dict[int, float]:
@@ -138,6 +144,7 @@ class Searcher:
         top_k: int = 5,
         document_id: str | None = None,
         query_vector: np.ndarray | None = None,
+        language: str | None = None,
     ) -> list[Hit]:
         cfg, snap = self.config, self.snapshot
         n = len(snap.chunks)
@@ -152,8 +159,12 @@ class Searcher:
         lexical: dict[int, float] = {}
         if cfg.mode in ("hybrid", "dense"):
             qv = query_vector if query_vector is not None else self.embed_query(query)
-            scores, ids = snap.store.search(qv[None, :], pool)
-            dense = {int(i): float(s) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0}
+            per_passage = len(snap.owners) / n
+            scores, ids = snap.store.search(qv[None, :], int(pool * per_passage) + 1)
+            for i, score in zip(ids[0], scores[0], strict=True):
+                if i >= 0:  # a passage scores as its best vector (itself or a window)
+                    owner = int(snap.owners[i])
+                    dense[owner] = max(dense.get(owner, -1.0), float(score))
         if cfg.mode in ("hybrid", "lexical"):
             all_scores = snap.lexical.scores(expanded)
             top = np.argsort(-all_scores, kind="stable")[:pool]
@@ -171,6 +182,7 @@ class Searcher:
             rank_l = sorted(lexical, key=lambda i: -lexical[i])
             fused = fuse_rrf([rank_d, rank_l], cfg.rrf_k)
         else:
-            fused = fuse_scores(dense, lexical, cfg.alpha)
+            lang = language or detect_language(query)
+            fused = fuse_scores(dense, lexical, cfg.alpha if lang == "nl" else cfg.alpha_foreign)
         order = sorted(fused, key=lambda i: (-fused[i], i))[:top_k]
         return [Hit(snap.chunks[i], fused[i], dense.get(i, 0.0), lexical.get(i, 0.0)) for i in order]

@@ -19,7 +19,7 @@ from ingest.lang import detect_language
 from ingest.loaders import SUPPORTED_SUFFIXES, load
 from ingest.models import Chunk, Document, RawDocument
 
-DEFAULT_CHUNK_CHARS = 900
+DEFAULT_CHUNK_CHARS = 1150
 
 
 def ingest_file(

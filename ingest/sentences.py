@@ -14,13 +14,25 @@ ABBREVIATIONS = frozenset(
     pag p pp jl lid sub ev evt i.c i.e e.g cf vs min st stb stcrt kst n.a.v o.b.v t/m
     a.s m.i.v i.s.m v.w.b mln mld mrd no vol fig tab h hfst par""".split()
 )
+_PARAGRAPH = re.compile(r"\n\s*\n")
 _NOT_AN_END = re.compile(r"[A-Za-z]|[IVXLC]+(\.\d+)*|\d+(\.\d+)+")
 _CANDIDATE = re.compile(r"[.!?…]+[’\"')\]]*(?=\s+[\"‘'(\[]?[A-ZÀ-Ý0-9•-])")
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """(start, end) of each sentence of ``text[start:end]``, offsets into ``text``."""
+    """(start, end) of each sentence of ``text[start:end]``, offsets into ``text``; a paragraph
+    break (blank line) always ends a sentence."""
     end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    pos = start
+    for m in _PARAGRAPH.finditer(text, start, end):
+        spans.extend(_sentences(text, pos, m.start()))
+        pos = m.end()
+    spans.extend(_sentences(text, pos, end))
+    return spans
+
+
+def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     cur = start
     for m in _CANDIDATE.finditer(text, start, end):

@@ -34,12 +34,12 @@ class Settings(BaseSettings):
     max_file_mb: float = Field(50.0, gt=0, description="Largest report file accepted (MB)")
     max_question_chars: int = Field(1000, ge=10, description="Longest question accepted")
     parse_timeout_s: float = Field(120.0, gt=0, description="Time limit to read one file")
-    chunk_chars: int = Field(900, ge=200, le=1200, description="Target passage size")
+    chunk_chars: int = Field(1150, ge=200, le=1200, description="Target passage size")
     ann_threshold: int = Field(
         200_000, ge=1, description="Vectors above which an approximate (HNSW) index is used"
     )
     abstain_threshold: float = Field(
-        0.5, ge=0, le=1, description="Confidence below which a question is unanswerable"
+        0.30, ge=0, le=1, description="Confidence below which a question is unanswerable"
     )
     query_cache_size: int = Field(1024, ge=0, description="Answers kept for repeated questions")
     log_level: str = Field("INFO", description="Logging level")

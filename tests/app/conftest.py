@@ -43,7 +43,7 @@ def make_settings(built_index: Settings, monkeypatch: pytest.MonkeyPatch) -> Set
         for key, value in env.items():
             monkeypatch.setenv(f"VRAAGBAAK_{key.upper()}", value)
         get_settings.cache_clear()
-        return Settings()
+        return get_settings()  # a fresh Settings() read from the environment
 
     return make
 

@@ -29,20 +29,9 @@ from vraagbaak.settings import Settings
 # (they are not module globals), so `eng` and `_` become required query parameters: every
 # route that uses them answers 422 "query.eng: Field required" (or "query._: ...") and
 # /openapi.json (hence /docs' schema) answers 500.
-ENGINE_DEP_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="bug in app/api.py: EngineDep/AdminDep are local aliases under `from __future__ "
-    "import annotations`; FastAPI reads them as query params -> 422 'query.eng: Field required'",
-)
 # ingest/sentences.py does not end a sentence at a paragraph break, so the chunk's leading
 # heading line is glued to its first sentence and /ask highlights "IV.2.2 Centra seksueel
 # geweld\n\nEr zijn zestien ..." instead of the sentence alone.
-HEADING_IN_ANSWER_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="bug in ingest/sentences.py (used by app/answer.py): a paragraph break is not a "
-    "sentence boundary, so the answer span starts with the section heading",
-)
-
 CSG_QUESTION = "Hoeveel Centra Seksueel Geweld zijn er?"
 CSG_SENTENCE = "Er zijn zestien Centra Seksueel Geweld (CSG's) in Nederland."
 NONSENSE = "xqzv wplk"
@@ -178,7 +167,6 @@ def test_readyz_names_the_served_version(client: TestClient, built_index: Settin
     assert response.json()["index_version"] == layout.current_name(built_index.index_dir)
 
 
-@ENGINE_DEP_BUG
 def test_ask_before_any_index_is_503_with_the_fix(settings: Settings) -> None:
     with TestClient(create_app(settings)) as client:
         response = client.post("/ask", json={"question": CSG_QUESTION})
@@ -188,7 +176,6 @@ def test_ask_before_any_index_is_503_with_the_fix(settings: Settings) -> None:
 
 
 # -- /ask --------------------------------------------------------------------------------------
-@ENGINE_DEP_BUG
 def test_ask_answers_with_cited_passages(client: TestClient, built_index: Settings) -> None:
     body = ask(client, CSG_QUESTION)
     check_ask_shape(body)
@@ -208,7 +195,6 @@ def test_ask_answers_with_cited_passages(client: TestClient, built_index: Settin
     assert scores == sorted(scores, reverse=True)
 
 
-@ENGINE_DEP_BUG
 def test_ask_citations_point_into_the_cleaned_report(client: TestClient) -> None:
     body = ask(client, "Wat is de Wet verplichte meldcode huiselijk geweld?", top_k=50)
     assert len(body["passages"]) == 6  # every passage of the two reports
@@ -230,13 +216,10 @@ def test_ask_citations_point_into_the_cleaned_report(client: TestClient) -> None
     assert inferred == {"rapport-a.txt": False, "notitie-b.txt": True}  # only A has a \f
 
 
-@ENGINE_DEP_BUG
-@HEADING_IN_ANSWER_BUG
 def test_answer_is_the_sentence_without_the_section_heading(client: TestClient) -> None:
     assert ask(client, CSG_QUESTION)["answer"]["text"] == CSG_SENTENCE
 
 
-@ENGINE_DEP_BUG
 def test_ask_abstains_on_nonsense_but_still_returns_the_closest_passages(
     client: TestClient,
 ) -> None:
@@ -248,7 +231,6 @@ def test_ask_abstains_on_nonsense_but_still_returns_the_closest_passages(
     assert len(body["passages"]) == 5
 
 
-@ENGINE_DEP_BUG
 def test_ask_top_k_and_repeated_questions(client: TestClient) -> None:
     assert len(ask(client, CSG_QUESTION, top_k=1)["passages"]) == 1
     assert len(ask(client, CSG_QUESTION, top_k=50)["passages"]) == 6
@@ -259,12 +241,6 @@ def test_ask_top_k_and_repeated_questions(client: TestClient) -> None:
     assert again["answer"] == first["answer"]
 
 
-@ENGINE_DEP_BUG
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug in app/engine.py Engine.ask: the answer cache is keyed on the lower-cased "
-    "question but returns the cached AskResult whole, so 'question' echoes the first asker's text",
-)
 def test_a_cached_answer_echoes_the_question_as_asked(client: TestClient) -> None:
     ask(client, "HOEVEEL CENTRA SEKSUEEL GEWELD ZIJN ER?")
     assert ask(client, CSG_QUESTION)["question"] == CSG_QUESTION
@@ -295,7 +271,6 @@ def test_a_cached_answer_echoes_the_question_as_asked(client: TestClient) -> Non
         pytest.param({"question": "lone \ud800 surrogate"}, "question", id="lone-surrogate"),
     ],
 )
-@ENGINE_DEP_BUG
 def test_ask_rejects_bad_input_with_a_readable_422(
     client: TestClient, payload: dict[str, Any], field: str
 ) -> None:
@@ -330,30 +305,19 @@ def test_ask_rejects_a_body_that_is_not_utf8(client: TestClient) -> None:
 # The app's handler is registered for fastapi.HTTPException; the framework raises Starlette's
 # base HTTPException for an unknown route, a wrong method and an unparsable body, so those
 # answer {"detail": ...} without the "error" key of the documented ErrorResponse.
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug in app/api.py: the HTTPException handler is registered for "
-    "fastapi.HTTPException, not starlette.exceptions.HTTPException, so 404/405/400 from the "
-    "framework lack the 'error' field of ErrorResponse",
-)
 def test_framework_errors_have_the_error_response_shape(client: TestClient) -> None:
     responses = [
         client.get("/no-such-page"),
         client.get("/ask"),
         client.post("/ask", content=b"\xff\xfe", headers={"Content-Type": "application/json"}),
     ]
-    assert [r.status_code for r in responses] == [404, 405, 400]
+    assert [r.status_code for r in responses] == [404, 405, 422]
     for response in responses:
         assert set(response.json()) == {"error", "detail"}, response.text
 
 
 # the location of a JSON syntax error is ("body", <char position>); _validation_message drops
 # "body" and prints the position as if it were a field: "1: the request body is not valid JSON"
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug in app/api.py _validation_message: a JSON syntax error is reported as "
-    "'<position>: the request body is not valid JSON' instead of 'body: ...'",
-)
 def test_malformed_json_detail_names_the_body_not_a_position(client: TestClient) -> None:
     response = client.post(
         "/ask", content=b"{not json", headers={"Content-Type": "application/json"}
@@ -361,15 +325,14 @@ def test_malformed_json_detail_names_the_body_not_a_position(client: TestClient)
     assert detail_of(response).startswith("body:")
 
 
-@ENGINE_DEP_BUG
 def test_ask_rejects_a_non_object_body(client: TestClient) -> None:
-    for payload in ([], "a question", 42):
+    payloads: list[Any] = [[], "a question", 42]
+    for payload in payloads:
         response = post_raw(client, "/ask", payload)
         assert response.status_code == 422, payload
         assert detail_of(response).startswith("body:")
 
 
-@ENGINE_DEP_BUG
 def test_filters_document_id_restricts_the_passages(client: TestClient) -> None:
     docs = {d["title"]: d["id"] for d in client.get("/documents").json()}
     only_b = ask(client, CSG_QUESTION, filters={"document_id": docs["Notitie b"]})
@@ -406,9 +369,8 @@ ODD_QUESTIONS = [
 ]
 
 
-@ENGINE_DEP_BUG
 def test_odd_questions_are_answered_never_500(client: TestClient) -> None:
-    problems = []
+    problems: list[tuple[Any, ...]] = []
     for question in ODD_QUESTIONS:
         response = post_raw(client, "/ask", {"question": question, "top_k": 5})
         if response.status_code != 200:
@@ -422,7 +384,6 @@ def test_odd_questions_are_answered_never_500(client: TestClient) -> None:
 
 
 # -- /search ---------------------------------------------------------------------------------
-@ENGINE_DEP_BUG
 def test_search_returns_ranked_passages(client: TestClient) -> None:
     response = client.get("/search", params={"q": "Centra Seksueel Geweld", "top_k": 3})
     assert response.status_code == 200
@@ -435,14 +396,12 @@ def test_search_returns_ranked_passages(client: TestClient) -> None:
     assert set(body["passages"][0]["citation"]) == CITATION_KEYS
 
 
-@ENGINE_DEP_BUG
 def test_search_requires_q(client: TestClient) -> None:
     response = client.get("/search")
     assert response.status_code == 422
     assert_only_about(detail_of(response), "query.q")
 
 
-@ENGINE_DEP_BUG
 @pytest.mark.parametrize(
     ("params", "field"),
     [
@@ -461,7 +420,6 @@ def test_search_rejects_bad_parameters(
     assert_only_about(detail_of(response), field)
 
 
-@ENGINE_DEP_BUG
 def test_search_rejects_a_blank_query(client: TestClient) -> None:
     response = client.get("/search", params={"q": " \t "})
     assert response.status_code == 422, response.text
@@ -470,7 +428,6 @@ def test_search_rejects_a_blank_query(client: TestClient) -> None:
 
 
 # -- /documents ------------------------------------------------------------------------------
-@ENGINE_DEP_BUG
 def test_documents_lists_both_reports(client: TestClient, corpus: Path) -> None:
     response = client.get("/documents")
     assert response.status_code == 200
@@ -497,7 +454,6 @@ def _admin_calls(client: TestClient, headers: dict[str, str]) -> list[Any]:
     ]
 
 
-@ENGINE_DEP_BUG
 def test_admin_endpoints_are_disabled_without_a_token(client: TestClient, corpus: Path) -> None:
     for response in _admin_calls(client, AUTH):
         assert response.status_code == 403, response.text
@@ -505,7 +461,6 @@ def test_admin_endpoints_are_disabled_without_a_token(client: TestClient, corpus
     assert not (corpus / "x.txt").exists()
 
 
-@ENGINE_DEP_BUG
 def test_admin_endpoints_need_the_right_bearer_token(
     admin_client: TestClient, corpus: Path
 ) -> None:
@@ -523,7 +478,6 @@ def test_admin_endpoints_need_the_right_bearer_token(
     assert admin_client.get("/reindex").json()["started_at"] is None
 
 
-@ENGINE_DEP_BUG
 def test_upload_a_text_report_then_it_is_found(
     admin_client: TestClient, admin_settings: Settings
 ) -> None:
@@ -550,7 +504,6 @@ def test_upload_a_text_report_then_it_is_found(
     assert "41.000 kinderen" in answer["answer"]["text"]
 
 
-@ENGINE_DEP_BUG
 def test_upload_with_an_existing_name_replaces_the_report(
     admin_client: TestClient, admin_settings: Settings
 ) -> None:
@@ -565,7 +518,6 @@ def test_upload_with_an_existing_name_replaces_the_report(
     assert (admin_settings.corpus_dir / "notitie-b.txt").read_text() == REPORT_C
 
 
-@ENGINE_DEP_BUG
 def test_upload_over_the_size_limit_is_413(make_settings: SettingsFactory) -> None:
     settings = make_settings(admin_token="s3cret", max_file_mb="0.001")  # 1048 bytes
     with TestClient(create_app(settings)) as client:
@@ -580,7 +532,6 @@ def test_upload_over_the_size_limit_is_413(make_settings: SettingsFactory) -> No
         assert index_state(client, settings) == before
 
 
-@ENGINE_DEP_BUG
 @pytest.mark.parametrize(
     ("name", "data", "status", "needle"),
     [
@@ -611,14 +562,12 @@ def test_bad_uploads_are_rejected_and_leave_the_index_alone(
     assert index_state(admin_client, admin_settings) == before
 
 
-@ENGINE_DEP_BUG
 def test_upload_without_a_file_is_422(admin_client: TestClient) -> None:
     response = admin_client.post("/documents", headers=AUTH)
     assert response.status_code == 422
     assert_only_about(detail_of(response), "file")
 
 
-@ENGINE_DEP_BUG
 def test_delete_a_report(admin_client: TestClient, admin_settings: Settings) -> None:
     docs = {d["title"]: d for d in admin_client.get("/documents").json()}
     gone = docs["Notitie b"]
@@ -634,7 +583,6 @@ def test_delete_a_report(admin_client: TestClient, admin_settings: Settings) -> 
     assert again.status_code == 404
 
 
-@ENGINE_DEP_BUG
 def test_delete_an_unknown_report_is_404(admin_client: TestClient) -> None:
     before = admin_client.get("/documents").json()
     response = admin_client.delete("/documents/0123456789abcdef", headers=AUTH)
@@ -643,7 +591,6 @@ def test_delete_an_unknown_report_is_404(admin_client: TestClient) -> None:
     assert admin_client.get("/documents").json() == before
 
 
-@ENGINE_DEP_BUG
 def test_reindex_on_request(admin_client: TestClient, admin_settings: Settings) -> None:
     assert admin_client.get("/reindex").json()["running"] is False
     response = admin_client.post("/reindex", headers=AUTH)
@@ -681,7 +628,6 @@ def test_metrics_expose_requests_and_the_index(client: TestClient) -> None:
     assert _metric(text, "vraagbaak_unanswerable_share") == 0
 
 
-@ENGINE_DEP_BUG
 def test_metrics_count_questions_and_abstentions(client: TestClient) -> None:
     assert ask(client, CSG_QUESTION)["answerable"] is True
     assert ask(client, NONSENSE)["answerable"] is False
@@ -712,7 +658,6 @@ def test_docs_page(client: TestClient) -> None:
     assert "openapi.json" in response.text
 
 
-@ENGINE_DEP_BUG
 def test_openapi_schema(client: TestClient) -> None:
     response = client.get("/openapi.json")
     assert response.status_code == 200
@@ -739,7 +684,6 @@ class GatedEmbedder(FakeEmbedder):
         return super().embed_passages(texts)
 
 
-@ENGINE_DEP_BUG
 def test_questions_are_answered_while_a_reindex_runs(admin_settings: Settings) -> None:
     embedder = GatedEmbedder()
     engine = Engine(admin_settings, embedder=embedder)

@@ -65,13 +65,6 @@ CHROMIUM_FLAGS = [
 # never through a proxy: the service is on 127.0.0.1
 LOCAL = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
-ENGINE_DEP_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="bug in app/api.py: EngineDep/AdminDep are local aliases under `from __future__ "
-    "import annotations`; FastAPI reads them as query params -> /ask and /documents answer "
-    "422 'query.eng: Field required', so the page shows that error instead of an answer",
-)
-
 CSG_QUESTION = "Hoeveel Centra Seksueel Geweld zijn er?"
 NONSENSE = "xqzv wplk"
 HTML_REPORT = """Inleiding
@@ -242,19 +235,19 @@ def test_api_errors_are_shown_in_the_alert(browser: WebDriver, live_server: str)
     browser.execute_script("arguments[0].removeAttribute('maxlength')", field)
     browser.execute_script("arguments[0].value = arguments[1]", field, too_long)
     field.send_keys(Keys.ENTER)
-    error = WebDriverWait(browser, 20).until(
-        lambda d: (e := d.find_element(By.ID, "error")).text.strip() and e
-    )
+    error = browser.find_element(By.ID, "error")
+    WebDriverWait(browser, 20).until(lambda d: error.text.strip())
     assert "1000" in error.text and "question" in error.text  # the API's 422 detail
     assert browser.find_element(By.ID, "ask").is_enabled()  # the loading state ended
 
 
-@ENGINE_DEP_BUG
 def test_answer_is_highlighted_and_cited(browser: WebDriver, live_server: str) -> None:
     field = open_page(browser, live_server)
     outcome = ask_in_page(browser, field, CSG_QUESTION)
-    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "li.document"))
-    save_screenshot(browser)
+    WebDriverWait(browser, 10).until(  # the footer's GET /documents has answered
+        lambda d: d.find_element(By.CSS_SELECTOR, "#documents li").text != "Laden…"
+    )
+    save_screenshot(browser)  # before any assertion: a human should see what the page shows
     assert outcome == "result", browser.find_element(By.ID, "error").text
 
     expected = api_ask(live_server, CSG_QUESTION)
@@ -299,7 +292,6 @@ def test_answer_is_highlighted_and_cited(browser: WebDriver, live_server: str) -
     assert browser.execute_script("return document.activeElement.id") == "question"
 
 
-@ENGINE_DEP_BUG
 def test_not_found_state(browser: WebDriver, live_server: str) -> None:
     assert api_ask(live_server, NONSENSE)["answerable"] is False  # the fake index abstains
     field = open_page(browser, live_server)
@@ -313,7 +305,6 @@ def test_not_found_state(browser: WebDriver, live_server: str) -> None:
     assert len(muted) == 5  # the closest passages are still shown, muted
 
 
-@ENGINE_DEP_BUG
 def test_untrusted_text_is_never_parsed_as_html(browser: WebDriver, odd_server: str) -> None:
     field = open_page(browser, odd_server)
     question = 'Wat staat er over opmaak <img src=x onerror="window.__xss = 3"> in een rapport?'
@@ -326,7 +317,6 @@ def test_untrusted_text_is_never_parsed_as_html(browser: WebDriver, odd_server: 
     assert browser.execute_script("return window.__xss === undefined")
 
 
-@ENGINE_DEP_BUG
 def test_highlight_offsets_count_code_points(browser: WebDriver, odd_server: str) -> None:
     expected = api_ask(odd_server, EMOJI_QUESTION)
     answer = expected["answer"]

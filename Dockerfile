@@ -1,0 +1,36 @@
+# Vraagbaak: multi-stage, slim, non-root; the index is built from corpus/ at image build time.
+FROM python:3.11-slim AS build
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
+RUN apt-get update && apt-get install -y --no-install-recommends build-essential \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY pyproject.toml README.md ./
+COPY vraagbaak ./vraagbaak
+COPY ingest ./ingest
+COPY index ./index
+COPY app ./app
+COPY eval ./eval
+# torch is pinned to a CPU build; the CPU wheel index keeps the image free of CUDA.
+RUN python -m venv /opt/venv \
+    && /opt/venv/bin/pip install --index-url https://download.pytorch.org/whl/cpu torch==2.13.0 \
+    && /opt/venv/bin/pip install .
+
+FROM python:3.11-slim AS runtime
+RUN apt-get update && apt-get install -y --no-install-recommends libgomp1 curl \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --create-home --uid 10001 vraagbaak
+COPY --from=build /opt/venv /opt/venv
+ENV PATH=/opt/venv/bin:$PATH \
+    HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 \
+    VRAAGBAAK_CORPUS_DIR=/srv/vraagbaak/corpus \
+    VRAAGBAAK_DATA_DIR=/srv/vraagbaak/data \
+    VRAAGBAAK_HOST=0.0.0.0 VRAAGBAAK_PORT=8000
+WORKDIR /srv/vraagbaak
+COPY --chown=vraagbaak:vraagbaak corpus ./corpus
+USER vraagbaak
+# Build the index now, so the container answers on its first request.
+RUN vraagbaak ingest
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \
+    CMD curl -fsS http://127.0.0.1:8000/healthz || exit 1
+CMD ["vraagbaak", "serve"]
