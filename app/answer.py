@@ -44,7 +44,9 @@ class TermWeights:
         return math.log(1 + (self._n - self._df.get(term, 0) + 0.5) / (self._df.get(term, 0) + 0.5))
 
 
-def best_sentence(question: str, hits: list[Hit], weights: TermWeights, depth: int = 3) -> Answer | None:
+def best_sentence(
+    question: str, hits: list[Hit], weights: TermWeights, depth: int = 3
+) -> Answer | None:
     """The sentence of the top passages that covers most of the question's (weighted) terms."""
     terms = set(tokenize(question))
     if not hits:
@@ -68,7 +70,9 @@ def best_sentence(question: str, hits: list[Hit], weights: TermWeights, depth: i
     return best[1] if best else None
 
 
-def confidence(hits: list[Hit], answer: Answer | None, dense_floor: float, dense_ceil: float) -> float:
+def confidence(
+    hits: list[Hit], answer: Answer | None, dense_floor: float, dense_ceil: float
+) -> float:
     """0..1 from the top passage's dense similarity and how much of the question it covers."""
     if not hits:
         return 0.0

@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, File, Header, HTTPException, Query, Request, UploadFile
-from starlette.exceptions import HTTPException as StarletteHTTPException
+from fastapi.concurrency import run_in_threadpool
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from fastapi.concurrency import run_in_threadpool
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.engine import AskResult, Engine
 from app.metrics import Metrics
@@ -128,7 +128,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        eng = engine or await run_in_threadpool(Engine, settings)
+        eng: Engine = engine if engine is not None else await run_in_threadpool(Engine, settings)
         app.state.engine = eng
         with contextlib.suppress(VraagbaakError):
             await run_in_threadpool(eng.refresh)
@@ -156,7 +156,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.metrics = metrics
 
     def get_engine(request: Request) -> Engine:
-        return request.app.state.engine  # type: ignore[no-any-return]
+        eng: Engine = request.app.state.engine
+        return eng
 
     EngineDep = Annotated[Engine, Depends(get_engine)]
 
@@ -317,7 +318,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     @app.get("/reindex", tags=["documents"])
     def reindex_status(eng: EngineDep) -> dict[str, object]:
         """State of the last background reindex."""
-        return jsonable_encoder(eng.reindex_status.__dict__)  # type: ignore[no-any-return]
+        status: dict[str, object] = jsonable_encoder(eng.reindex_status.__dict__)
+        return status
 
     @app.get("/metrics", tags=["ops"])
     def prometheus(request: Request) -> Response:

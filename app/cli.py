@@ -31,16 +31,23 @@ out = Console()
 err = Console(stderr=True)
 
 EmbedderOpt = Annotated[
-    str | None, typer.Option("--embedder", help="e5 | minilm | st:<model> | fake [VRAAGBAAK_EMBEDDER]")
+    str | None,
+    typer.Option("--embedder", help="e5 | minilm | st:<model> | fake [VRAAGBAAK_EMBEDDER]"),
 ]
 DataOpt = Annotated[
     Path | None, typer.Option("--data-dir", help="Where indexes live [VRAAGBAAK_DATA_DIR]")
 ]
 
 
-def _settings(embedder: str | None = None, data_dir: Path | None = None, **more: object) -> Settings:
+def _settings(
+    embedder: str | None = None, data_dir: Path | None = None, **more: object
+) -> Settings:
     base = get_settings()
-    changes = {k: v for k, v in {"embedder": embedder, "data_dir": data_dir, **more}.items() if v is not None}
+    changes = {
+        k: v
+        for k, v in {"embedder": embedder, "data_dir": data_dir, **more}.items()
+        if v is not None
+    }
     settings = base.model_copy(update=changes) if changes else base
     setup_logging("WARNING" if settings.log_level.upper() == "INFO" else settings.log_level)
     return settings
@@ -61,7 +68,9 @@ def ingest(
     corpus_dir: Annotated[
         Path | None, typer.Option("--corpus-dir", help="Reports folder [VRAAGBAAK_CORPUS_DIR]")
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Re-ingest and re-embed everything")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Re-ingest and re-embed everything")
+    ] = False,
 ) -> None:
     """Bring the index in line with the reports: add new, replace changed, drop removed."""
     from index import make_embedder, reindex
@@ -69,7 +78,11 @@ def ingest(
     settings = _settings(embedder, data_dir, corpus_dir=corpus_dir)
     try:
         report = reindex(
-            settings, make_embedder(settings.embedder), paths=paths or None, progress=True, force=force
+            settings,
+            make_embedder(settings.embedder),
+            paths=paths or None,
+            progress=True,
+            force=force,
         )
     except VraagbaakError as exc:
         raise _fail(exc) from None
@@ -80,7 +93,7 @@ def ingest(
         f"unchanged {len(report.unchanged)}; embedded {report.embedded} passages "
         f"in {report.seconds:.1f} s"
     )
-    for source, message in report.failures:
+    for _source, message in report.failures:
         err.print(f"[red]failed:[/red] {message}")
     if report.failures:
         err.print(f"{len(report.failures)} file(s) failed; the rest of the index is intact")
@@ -127,9 +140,14 @@ def ask(
         out.print_json(ask_response(result).model_dump_json())
         return
     if result.answer:
-        out.print(f"[bold]Antwoord[/bold] (zekerheid {result.confidence:.2f}): {result.answer.text}")
+        out.print(
+            f"[bold]Antwoord[/bold] (zekerheid {result.confidence:.2f}): {result.answer.text}"
+        )
     else:
-        out.print(f"[yellow]Niet gevonden in de rapporten[/yellow] (zekerheid {result.confidence:.2f}); dichtstbijzijnde passages:")
+        out.print(
+            "[yellow]Niet gevonden in de rapporten[/yellow] "
+            f"(zekerheid {result.confidence:.2f}); dichtstbijzijnde passages:"
+        )
     for rank, hit in enumerate(result.hits, start=1):
         c = hit.chunk
         pages = f"p. {c.page_start}" + (f"–{c.page_end}" if c.page_end != c.page_start else "")
@@ -142,7 +160,9 @@ def ask(
 def chunks(
     path: Annotated[Path, typer.Argument(help="A PDF or text report")],
     jsonl: Annotated[bool, typer.Option("--jsonl", help="One JSON object per line")] = False,
-    chunk_chars: Annotated[int | None, typer.Option("--chunk-chars", help="Target passage size")] = None,
+    chunk_chars: Annotated[
+        int | None, typer.Option("--chunk-chars", help="Target passage size")
+    ] = None,
 ) -> None:
     """Print a file's chunks with their citations."""
     from ingest.pipeline import chunk_stats, ingest_file
@@ -198,7 +218,9 @@ def evaluate(
 
 @cli.command()
 def bench(
-    out_dir: Annotated[Path, typer.Option("--out", help="Where to write bench.json")] = Path("eval/out"),
+    out_dir: Annotated[Path, typer.Option("--out", help="Where to write bench.json")] = Path(
+        "eval/out"
+    ),
     embedder: EmbedderOpt = None,
     quick: Annotated[bool, typer.Option("--quick", help="Fewer questions (smoke run)")] = False,
 ) -> None:

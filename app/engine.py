@@ -70,7 +70,10 @@ class Engine:
     """Loads the index once, answers questions, reloads after a reindex."""
 
     def __init__(
-        self, settings: Settings, embedder: Embedder | None = None, config: SearchConfig | None = None
+        self,
+        settings: Settings,
+        embedder: Embedder | None = None,
+        config: SearchConfig | None = None,
     ) -> None:
         self.settings = settings
         self.embedder = embedder or make_embedder(settings.embedder)

@@ -21,7 +21,9 @@ class Metrics:
             buckets=(0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
             registry=r,
         )
-        self.index_chunks = Gauge("vraagbaak_index_chunks", "Passages in the served index", registry=r)
+        self.index_chunks = Gauge(
+            "vraagbaak_index_chunks", "Passages in the served index", registry=r
+        )
         self.index_documents = Gauge(
             "vraagbaak_index_documents", "Reports in the served index", registry=r
         )

@@ -13,7 +13,9 @@ from collections.abc import Sequence
 MIN_COVER = 0.5
 
 
-def is_hit(passage: tuple[int, int], evidence: tuple[int, int], min_cover: float = MIN_COVER) -> bool:
+def is_hit(
+    passage: tuple[int, int], evidence: tuple[int, int], min_cover: float = MIN_COVER
+) -> bool:
     """True when the passage [start, end) covers >= min_cover of the evidence [start, end)."""
     (ps, pe), (es, ee) = passage, evidence
     overlap = max(0, min(pe, ee) - max(ps, es))

@@ -10,7 +10,9 @@ COLUMNS = ["recall@1", "recall@3", "recall@5", "recall@10", "mrr@10", "ndcg@10"]
 
 def markdown_table(report: dict[str, Any]) -> str:
     lines = [
-        "| config | " + " | ".join(COLUMNS) + " | R@5 en | MRR en | abst. F1 | false abst. | p50 ms | p95 ms |",
+        "| config | "
+        + " | ".join(COLUMNS)
+        + " | R@5 en | MRR en | abst. F1 | false abst. | p50 ms | p95 ms |",
         "|---" * (len(COLUMNS) + 7) + "|",
     ]
     for s in report["configs"]:
@@ -28,7 +30,10 @@ def markdown_table(report: dict[str, Any]) -> str:
 
 def kind_table(report: dict[str, Any]) -> str:
     kinds = sorted({k for s in report["configs"] for k in s["by_kind"]})
-    lines = ["| config | " + " | ".join(f"R@5 {k}" for k in kinds) + " |", "|---" * (len(kinds) + 1) + "|"]
+    lines = [
+        "| config | " + " | ".join(f"R@5 {k}" for k in kinds) + " |",
+        "|---" * (len(kinds) + 1) + "|",
+    ]
     for s in report["configs"]:
         lines.append(
             f"| {s['name']} | "
@@ -43,7 +48,8 @@ def write_reports(report: dict[str, Any], out_dir: Path) -> str:
     table = markdown_table(report)
     parts = [
         "# Retrieval evaluation",
-        f"Gold set `{report['gold']}`: {report['items']} questions, {report['answerable']} answerable. "
+        f"Gold set `{report['gold']}`: {report['items']} questions, "
+        f"{report['answerable']} answerable. "
         f"Embedder: `{report['embedder']}`.",
         "",
         table,
@@ -68,11 +74,15 @@ def write_reports(report: dict[str, Any], out_dir: Path) -> str:
             parts.append(
                 f"- **{f['id']}** ({f['kind']}) {f['question']}\n"
                 f"  - expected ({f['expected_section']}): {f['expected']}\n"
-                f"  - first returned ({got.get('section')}): {' '.join(str(got.get('text', '')).split())[:200]}"
+                f"  - first returned ({got.get('section')}): {_oneline(got.get('text'))[:200]}"
             )
     (out_dir / "report.md").write_text("\n".join(parts) + "\n")
     _chart(report, out_dir / "recall.png")
     return table
+
+
+def _oneline(text: object) -> str:
+    return " ".join(str(text or "").split())
 
 
 def _chart(report: dict[str, Any], path: Path) -> None:

@@ -114,7 +114,9 @@ def _run_config(
     return result
 
 
-def _run_url(url: str, items: list[GoldItem], where: dict[str, tuple[str, int, int]]) -> ConfigResult:
+def _run_url(
+    url: str, items: list[GoldItem], where: dict[str, tuple[str, int, int]]
+) -> ConfigResult:
     import httpx
 
     result = ConfigResult("service", f"running service at {url}")
@@ -128,12 +130,22 @@ def _run_url(url: str, items: list[GoldItem], where: dict[str, tuple[str, int, i
             data = resp.json()
             ps = data["passages"]
             passages = [
-                (p["citation"]["document_id"], p["citation"]["char_start"], p["citation"]["char_end"])
+                (
+                    p["citation"]["document_id"],
+                    p["citation"]["char_start"],
+                    p["citation"]["char_end"],
+                )
                 for p in ps
             ]
-            first = {"section": ps[0]["citation"]["section"], "text": ps[0]["text"][:300]} if ps else None
+            first = (
+                {"section": ps[0]["citation"]["section"], "text": ps[0]["text"][:300]}
+                if ps
+                else None
+            )
             conf = data["confidence"] if data["answerable"] else min(data["confidence"], -1.0)
-            result.outcomes.append(Outcome(item, _flags(passages, where.get(item.id)), conf, took, first))
+            result.outcomes.append(
+                Outcome(item, _flags(passages, where.get(item.id)), conf, took, first)
+            )
     return result
 
 
@@ -229,7 +241,17 @@ def run_eval(
         try:
             for name in names:
                 results.append(
-                    _run_config(CONFIGS[name], items, where, docs, embedder, cache, snapshots, qvecs, settings)
+                    _run_config(
+                        CONFIGS[name],
+                        items,
+                        where,
+                        docs,
+                        embedder,
+                        cache,
+                        snapshots,
+                        qvecs,
+                        settings,
+                    )
                 )
         finally:
             cache.close()

@@ -37,23 +37,43 @@ class EvalConfig:
 CONFIGS: dict[str, EvalConfig] = {
     c.name: c
     for c in [
-        EvalConfig("plain", Variant("fixed", False, window=0),
-                   SearchConfig(mode="dense", expand_abbreviations=False),
-                   "baseline: 1,000-char recursive splits, dense only"),
+        EvalConfig(
+            "plain",
+            Variant("fixed", False, window=0),
+            SearchConfig(mode="dense", expand_abbreviations=False),
+            "baseline: 1,000-char recursive splits, dense only",
+        ),
         EvalConfig("bm25", Variant(), SearchConfig(mode="lexical"), "Dutch BM25 only"),
         EvalConfig("dense", Variant(), SearchConfig(mode="dense"), "dense only (e5)"),
-        EvalConfig("dense-passages", Variant(window=0), SearchConfig(mode="dense"),
-                   "dense only, passage vectors only"),
-        EvalConfig("hybrid-passages", Variant(window=0), SearchConfig(),
-                   "hybrid, passage vectors only"),
-        EvalConfig("hybrid-rrf", Variant(), SearchConfig(fusion="rrf"), "hybrid, reciprocal-rank fusion"),
+        EvalConfig(
+            "dense-passages",
+            Variant(window=0),
+            SearchConfig(mode="dense"),
+            "dense only, passage vectors only",
+        ),
+        EvalConfig(
+            "hybrid-passages", Variant(window=0), SearchConfig(), "hybrid, passage vectors only"
+        ),
+        EvalConfig(
+            "hybrid-rrf", Variant(), SearchConfig(fusion="rrf"), "hybrid, reciprocal-rank fusion"
+        ),
         EvalConfig("hybrid", Variant(), SearchConfig(), "default: hybrid, score fusion"),
     ]
 }
-DEFAULT_CONFIGS = ["plain", "bm25", "dense-passages", "dense", "hybrid-passages", "hybrid-rrf", "hybrid"]
+DEFAULT_CONFIGS = [
+    "plain",
+    "bm25",
+    "dense-passages",
+    "dense",
+    "hybrid-passages",
+    "hybrid-rrf",
+    "hybrid",
+]
 
 
-def recursive_split(text: str, size: int, seps: tuple[str, ...] = ("\n\n", "\n", ". ", " ")) -> list[tuple[int, int]]:
+def recursive_split(
+    text: str, size: int, seps: tuple[str, ...] = ("\n\n", "\n", ". ", " ")
+) -> list[tuple[int, int]]:
     """Plain recursive character splitting into pieces of at most ``size`` characters."""
     spans: list[tuple[int, int]] = []
 
@@ -99,8 +119,22 @@ def fixed_chunks(doc: Document, size: int) -> list[Chunk]:
             e -= 1
         body = doc.text[s:e]
         first, last = pages_of(doc.page_spans, s, e)
-        out.append(Chunk(chunk_id(doc.document_id, s, e, body), doc.document_id, body, "",
-                         first, last, doc.pages_inferred, s, e, "nl", doc.title, doc.source))
+        out.append(
+            Chunk(
+                chunk_id(doc.document_id, s, e, body),
+                doc.document_id,
+                body,
+                "",
+                first,
+                last,
+                doc.pages_inferred,
+                s,
+                e,
+                "nl",
+                doc.title,
+                doc.source,
+            )
+        )
     return out
 
 
@@ -110,9 +144,13 @@ def build_snapshot(
     """An in-memory index of the documents as the variant cuts them."""
     chunks: list[Chunk] = []
     for doc in docs:
-        chunks.extend(doc.chunks if variant.chunker == "structured" else fixed_chunks(doc, variant.size))
+        chunks.extend(
+            doc.chunks if variant.chunker == "structured" else fixed_chunks(doc, variant.size)
+        )
     texts, owners = dense_units(chunks, variant.with_section, variant.window)
-    vectors, _ = embed_with_cache(texts, embedder.name, embedder.embed_passages, cache, embedder.dim)
+    vectors, _ = embed_with_cache(
+        texts, embedder.name, embedder.embed_passages, cache, embedder.dim
+    )
     manifest = {"documents": [{"abbreviations": find_abbreviations(d.text)} for d in docs]}
     store = FaissStore.build(vectors, ann_threshold=10**9)
     lexical = LexicalIndex.build([retrieval_text(c, variant.with_section) for c in chunks])

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 
-_DEF = re.compile(r"((?:[A-ZÀ-Ý][\w’'-]*|\w[\w’'-]*)(?:[ -][\w’'-]+){0,7})\s+\(([A-Z][A-Za-z&]{1,9})(?:[’']s)?\)")
+_DEF = re.compile(
+    r"((?:[A-ZÀ-Ý][\w’'-]*|\w[\w’'-]*)(?:[ -][\w’'-]+){0,7})\s+\(([A-Z][A-Za-z&]{1,9})(?:[’']s)?\)"
+)
 
 
 def find_abbreviations(text: str) -> dict[str, str]:

@@ -133,7 +133,9 @@ def reindex(
                     chunks.extend(old_chunks[old["document_id"]])
                 continue
             if any(d["document_id"] == doc.document_id for d in docs):
-                report.failures.append((source, f"{source}: same content as a report already indexed"))
+                report.failures.append(
+                    (source, f"{source}: same content as a report already indexed")
+                )
                 continue
             (report.replaced if old else report.added).append(source)
             docs.append(

@@ -1,4 +1,4 @@
-"""Embeddings cached by (embedder, passage text) hash, so unchanged passages are never re-embedded."""
+"""Embeddings cached by (embedder, text) hash: unchanged passages are never embedded again."""
 
 from __future__ import annotations
 

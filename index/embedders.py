@@ -75,8 +75,9 @@ class SentenceTransformerEmbedder:
                 f"cannot load sentence-transformers model {model!r} offline ({exc}); "
                 "give a local path or a model in the local cache"
             ) from None
-        get_dim = getattr(self._model, "get_embedding_dimension", None) or getattr(
-            self._model, "get_sentence_embedding_dimension"
+        get_dim = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
         )
         self.dim = int(get_dim() or 0)
         self.name = name or f"st:{model}"

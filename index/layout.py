@@ -1,11 +1,11 @@
 """Where index versions live on disk, the CURRENT pointer, and the reindex lock.
 
-    data/index/
-      CURRENT                 name of the served version (replaced atomically)
-      versions/<name>/        chunks.jsonl, vectors.faiss, owners.npy, bm25/, manifest.json
-      versions/.tmp-<name>/   a version being built (ignored until renamed)
-      embeddings.sqlite       embedding cache
-      reindex.lock
+data/index/
+  CURRENT                 name of the served version (replaced atomically)
+  versions/<name>/        chunks.jsonl, vectors.faiss, owners.npy, bm25/, manifest.json
+  versions/.tmp-<name>/   a version being built (ignored until renamed)
+  embeddings.sqlite       embedding cache
+  reindex.lock
 """
 
 from __future__ import annotations

@@ -113,7 +113,9 @@ def fuse_rrf(rankings: list[list[int]], k: int = 60) -> dict[int, float]:
     return fused
 
 
-def fuse_scores(dense: dict[int, float], lexical: dict[int, float], alpha: float) -> dict[int, float]:
+def fuse_scores(
+    dense: dict[int, float], lexical: dict[int, float], alpha: float
+) -> dict[int, float]:
     """Score fusion: alpha * minmax(dense) + (1 - alpha) * minmax(lexical); absent = 0."""
     d, lx = _minmax(dense), _minmax(lexical)
     return {i: alpha * d.get(i, 0.0) + (1 - alpha) * lx.get(i, 0.0) for i in set(d) | set(lx)}
@@ -185,4 +187,6 @@ class Searcher:
             lang = language or detect_language(query)
             fused = fuse_scores(dense, lexical, cfg.alpha if lang == "nl" else cfg.alpha_foreign)
         order = sorted(fused, key=lambda i: (-fused[i], i))[:top_k]
-        return [Hit(snap.chunks[i], fused[i], dense.get(i, 0.0), lexical.get(i, 0.0)) for i in order]
+        return [
+            Hit(snap.chunks[i], fused[i], dense.get(i, 0.0), lexical.get(i, 0.0)) for i in order
+        ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -31,7 +31,7 @@ class FaissStore:
     HNSW_M = 32
     HNSW_EF_SEARCH = 128
 
-    def __init__(self, index: object, kind: str) -> None:
+    def __init__(self, index: Any, kind: str) -> None:
         self._index = index
         self.kind = kind
 
@@ -41,6 +41,7 @@ class FaissStore:
 
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         dim = vectors.shape[1]
+        index: Any
         if len(vectors) > ann_threshold:
             index = faiss.IndexHNSWFlat(dim, cls.HNSW_M, faiss.METRIC_INNER_PRODUCT)
             index.hnsw.efConstruction = 80
@@ -57,22 +58,24 @@ class FaissStore:
     def load(cls, path: Path) -> FaissStore:
         import faiss
 
+        index: Any
         try:
             index = faiss.read_index(str(path), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
         except RuntimeError:
             index = faiss.read_index(str(path))
         kind = "hnsw" if "HNSW" in type(index).__name__ else "flat"
         if kind == "hnsw":
-            faiss.downcast_index(index).hnsw.efSearch = cls.HNSW_EF_SEARCH
+            hnsw: Any = faiss.downcast_index(index)
+            hnsw.hnsw.efSearch = cls.HNSW_EF_SEARCH
         return cls(index, kind)
 
     def __len__(self) -> int:
-        return int(self._index.ntotal)  # type: ignore[attr-defined]
+        return int(self._index.ntotal)
 
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         k = max(1, min(k, len(self)))
         q = np.ascontiguousarray(np.atleast_2d(queries), dtype=np.float32)
-        scores, ids = self._index.search(q, k)  # type: ignore[attr-defined]
+        scores, ids = self._index.search(q, k)
         return scores, ids
 
     def save(self, path: Path) -> None:

@@ -77,15 +77,20 @@ def build_blocks(
         next_page = lines[idx + 1].page if idx + 1 < len(lines) else 10**9
         text = line.text
         last = blocks[-1] if blocks else None
-        if cur is None and last and last.kind == "heading" and last.heading:
-            if continues_heading(last.heading, text):
-                merged = f"{last.heading.text} {text}"
-                heading = Heading(last.heading.level, last.heading.key, merged)
-                last.pieces.append((text, line.page))
-                last.heading = heading
-                tracker.replace_last(heading)
-                last.section = tracker.path
-                continue
+        if (
+            cur is None
+            and last
+            and last.kind == "heading"
+            and last.heading
+            and continues_heading(last.heading, text)
+        ):
+            merged = f"{last.heading.text} {text}"
+            wrapped = Heading(last.heading.level, last.heading.key, merged)
+            last.pieces.append((text, line.page))
+            last.heading = wrapped
+            tracker.replace_last(wrapped)
+            last.section = tracker.path
+            continue
         heading = parse_heading(text, tracker.chapter)
         if heading is not None:
             close()
@@ -124,7 +129,7 @@ def build_blocks(
 
 
 def _pop_table_header(cur: Block | None) -> list[tuple[str, int]]:
-    """A short label line just before the first row (``Leeftijden Cliënten 2015``) joins the table."""
+    """A short label line right before the first row (``Leeftijden Cliënten 2015``) joins it."""
     if cur is None or cur.kind != "para" or len(cur.pieces) != 1:
         return []
     text, page = cur.pieces[0]

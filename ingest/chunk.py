@@ -43,7 +43,7 @@ def _units(text: str, block: Block, start: int, end: int) -> list[_Unit]:
     if block.kind == "table":
         return [_Unit(s, e, "table") for s, e in _bounded(text, start, end, by_line=True)]
     if block.kind in ("list", "footnote"):
-        units = []
+        units: list[_Unit] = []
         pos = start
         for line in text[start:end].split("\n"):
             units.extend(_Unit(s, e, "sent") for s, e in _bounded(text, pos, pos + len(line)))

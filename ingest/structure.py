@@ -17,7 +17,9 @@ _PLAIN = re.compile(
 )
 _NUMBERED = re.compile(r"^([IVX]+|\d+)((?:\.\d+)+)\.?\s+([A-ZÀ-Ý‘'\"(].*)$")
 _MAX_HEADING = 110
-_OPEN_ENDINGS = frozenset("en of in van voor de het met bij op tot aan naar over".split())
+_OPEN_ENDINGS = frozenset(
+    ["en", "of", "in", "van", "voor", "de", "het", "met", "bij", "op", "tot", "aan", "naar", "over"]
+)
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ def _ends_sentence(text: str) -> bool:
 
 
 def continues_heading(heading: Heading, line: str) -> bool:
-    """A chapter title wrapped onto the next line (``... non-discriminatie,`` + ``algemene ...``)."""
+    """A title wrapped onto the next line (``... non-discriminatie,`` + ``algemene ...``)."""
     line = line.strip()
     words = heading.text.rstrip().split()
     return (

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-
 from ingest.chunk import MAX_CHARS, chunk_id, normalize_ws
 from ingest.models import Chunk, Document, Page, RawDocument
 from ingest.pipeline import build_document, ingest_file
