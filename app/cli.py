@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from vraagbaak.errors import IngestError, VraagbaakError
@@ -54,7 +55,7 @@ def _settings(
 
 
 def _fail(exc: VraagbaakError) -> typer.Exit:
-    err.print(f"[red]error:[/red] {exc}")
+    err.print(f"[red]error:[/red] {escape(str(exc))}")
     return typer.Exit(2)
 
 
@@ -94,7 +95,7 @@ def ingest(
         f"in {report.seconds:.1f} s"
     )
     for _source, message in report.failures:
-        err.print(f"[red]failed:[/red] {message}")
+        err.print(f"[red]failed:[/red] {escape(message)}")
     if report.failures:
         err.print(f"{len(report.failures)} file(s) failed; the rest of the index is intact")
         raise typer.Exit(1)
@@ -141,7 +142,8 @@ def ask(
         return
     if result.answer:
         out.print(
-            f"[bold]Antwoord[/bold] (zekerheid {result.confidence:.2f}): {result.answer.text}"
+            f"[bold]Antwoord[/bold] (zekerheid {result.confidence:.2f}): "
+            + escape(result.answer.text)
         )
     else:
         out.print(
@@ -152,8 +154,9 @@ def ask(
         c = hit.chunk
         pages = f"p. {c.page_start}" + (f"–{c.page_end}" if c.page_end != c.page_start else "")
         pages += " (afgeleid)" if c.page_inferred else ""
-        out.print(f"\n[bold]{rank}.[/bold] {c.title} · {c.section} · {pages}")
-        out.print(c.text if len(c.text) < 600 else c.text[:600] + " …", highlight=False)
+        out.print(f"\n[bold]{rank}.[/bold] " + escape(f"{c.title} · {c.section} · {pages}"))
+        text = c.text if len(c.text) < 600 else c.text[:600] + " …"
+        out.print(text, markup=False, highlight=False)
 
 
 @cli.command()
@@ -187,7 +190,7 @@ def chunks(
         pages += "~" if c.page_inferred else ""
         leaf = c.section.rsplit(" > ", 1)[-1]
         snippet = " ".join(c.text.split())
-        table.add_row(str(i), pages, leaf[:40], str(len(c.text)), snippet[:80])
+        table.add_row(str(i), pages, escape(leaf[:40]), str(len(c.text)), escape(snippet[:80]))
     out.print(table)
     stats = chunk_stats(doc)
     out.print(" · ".join(f"{k} {v}" for k, v in stats.items()) + ("  (~ = page inferred)"))
@@ -223,13 +226,16 @@ def bench(
     ),
     embedder: EmbedderOpt = None,
     quick: Annotated[bool, typer.Option("--quick", help="Fewer questions (smoke run)")] = False,
+    cold: Annotated[
+        bool, typer.Option("--cold", help="Time a real cold full reindex (several minutes)")
+    ] = False,
 ) -> None:
     """Measure latency, throughput, reindexing and memory against a plain baseline."""
     from app.bench import run_bench
 
     settings = _settings(embedder, None)
     try:
-        table = run_bench(settings, out_dir=out_dir, quick=quick)
+        table = run_bench(settings, out_dir=out_dir, quick=quick, cold=cold)
     except VraagbaakError as exc:
         raise _fail(exc) from None
     out.print(table, highlight=False)

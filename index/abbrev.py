@@ -24,22 +24,37 @@ def find_abbreviations(text: str) -> dict[str, str]:
     return found
 
 
+_SMALL_WORDS = frozenset("de het een en van voor of in op der den te met".split())
+
+
 def _match_initials(words: list[str], short: str) -> str | None:
-    """The shortest tail of ``words`` whose capitalised initials spell ``short``."""
-    letters = [c for c in short if c.isupper()]
+    """The shortest tail of ``words`` whose initials spell ``short``: those of its capitalised
+    words, of all its words, or of all but its small words (``en``, ``van``, ``voor`` ...)."""
+    letters = "".join(c for c in short if c.isupper())
     for n in range(1, len(words) + 1):
         tail = words[-n:]
-        initials = [w[0].upper() for w in tail if w[:1].isupper() or len(w) > 3]
-        if initials == letters or "".join(w[0] for w in tail).upper() == short.upper():
+        if not tail[0][:1].isalpha() or tail[0].lower() in _SMALL_WORDS:
+            continue
+        spellings = {
+            "".join(w[0] for w in tail if w[:1].isupper()),
+            "".join(w[0] for w in tail).upper(),
+            "".join(w[0] for w in tail if w.lower() not in _SMALL_WORDS).upper(),
+        }
+        if letters in spellings or short.upper() in spellings:
             return " ".join(tail)
     return None
 
 
 def expand_query(query: str, abbreviations: dict[str, str]) -> str:
-    """The query with the long form of each abbreviation it uses appended."""
+    """The query with the long form of each abbreviation it uses appended, and the short form
+    of each long form it spells out."""
     extra = []
+    lowered = query.lower()
     for word in set(re.findall(r"\b[A-Z][A-Za-z&]{1,9}\b", query)):
         base = re.sub(r"[’']?s$", "", word) if word not in abbreviations else word
-        if base in abbreviations and abbreviations[base].lower() not in query.lower():
+        if base in abbreviations and abbreviations[base].lower() not in lowered:
             extra.append(abbreviations[base])
+    for short, long in abbreviations.items():
+        if len(long.split()) > 1 and long.lower() in lowered and short not in query:
+            extra.append(short)
     return f"{query} ({'; '.join(sorted(extra))})" if extra else query

@@ -224,9 +224,11 @@ def _write_version(
             "documents": docs,
         },
     )
-    final = vdir / name
-    if final.exists():
-        final = vdir / f"{name}-{os.getpid()}"
+    final, n = vdir / name, 1
+    while final.exists():  # same passages within the same second: number the versions
+        n += 1
+        final = vdir / f"{stamp}-{digest}-{n}"
+    if final.name != name:
         name = final.name
         manifest = layout.read_manifest(tmp)
         manifest["name"] = name

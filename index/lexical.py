@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -40,7 +41,7 @@ class LexicalIndex:
     0
     """
 
-    def __init__(self, retriever: object, size: int) -> None:
+    def __init__(self, retriever: Any, size: int) -> None:
         self._bm25 = retriever
         self._size = size
         self._vocab: dict[str, int] = getattr(retriever, "vocab_dict", {}) or {}
@@ -49,6 +50,8 @@ class LexicalIndex:
     def build(cls, texts: list[str]) -> LexicalIndex:
         import bm25s
 
+        if not texts:  # an index with no reports left is empty, not an error
+            return cls(None, 0)
         tokens = [tokenize(t) or ["_"] for t in texts]
         retriever = bm25s.BM25(k1=1.2, b=0.75)
         retriever.index(tokens, show_progress=False)
@@ -58,18 +61,23 @@ class LexicalIndex:
     def load(cls, path: Path, size: int) -> LexicalIndex:
         import bm25s
 
+        if size == 0:
+            return cls(None, 0)
         retriever = bm25s.BM25.load(str(path), mmap=True, show_progress=False)
         return cls(retriever, size)
 
     def save(self, path: Path) -> None:
-        self._bm25.save(str(path), show_progress=False)  # type: ignore[attr-defined]
+        if self._bm25 is None:
+            path.mkdir(parents=True, exist_ok=True)
+            return
+        self._bm25.save(str(path), show_progress=False)
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every passage for the query (zeros when no term is known)."""
         terms = [t for t in tokenize(query) if t in self._vocab]
         if not terms or not self._size:
             return np.zeros(self._size, np.float32)
-        return np.asarray(self._bm25.get_scores(terms), dtype=np.float32)  # type: ignore[attr-defined]
+        return np.asarray(self._bm25.get_scores(terms), dtype=np.float32)
 
     def known(self, term: str) -> bool:
         return term in self._vocab

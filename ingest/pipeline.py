@@ -95,8 +95,9 @@ def pages_of(page_spans: list[tuple[int, int, int]], start: int, end: int) -> tu
 
 def iter_report_files(folder: Path) -> Iterator[Path]:
     """Report files in a folder (recursively), in a stable order; hidden files skipped."""
-    for path in sorted(Path(folder).rglob("*")):
-        hidden = any(part.startswith(".") for part in path.parts)
+    folder = Path(folder)
+    for path in sorted(folder.rglob("*")):
+        hidden = any(part.startswith(".") for part in path.relative_to(folder).parts)
         if path.is_file() and not hidden and path.suffix.lower() in SUPPORTED_SUFFIXES:
             yield path
 

@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from index.embedders import make_embedder
+from index.embedders import Embedder, make_embedder
 
 pytestmark = pytest.mark.model
 
@@ -20,11 +20,11 @@ PASSAGES = [
 
 
 @pytest.fixture(scope="module")
-def e5():  # type: ignore[no-untyped-def]
+def e5() -> Embedder:
     return make_embedder("e5")
 
 
-def test_e5_gives_normalised_384_vectors(e5) -> None:  # type: ignore[no-untyped-def]
+def test_e5_gives_normalised_384_vectors(e5: Embedder) -> None:
     vecs = e5.embed_passages(PASSAGES)
     assert vecs.shape == (2, 384)
     assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-3)
@@ -41,13 +41,13 @@ def test_the_default_service_never_imports_torch() -> None:
     assert out.stdout.split() == ["False", "False"]
 
 
-def test_e5_ranks_the_answering_dutch_passage_first(e5) -> None:  # type: ignore[no-untyped-def]
+def test_e5_ranks_the_answering_dutch_passage_first(e5: Embedder) -> None:
     q = e5.embed_queries([QUESTION])[0]
     scores = e5.embed_passages(PASSAGES) @ q
     assert scores[0] > scores[1]
 
 
-def test_e5_matches_an_english_question_to_dutch_text(e5) -> None:  # type: ignore[no-untyped-def]
+def test_e5_matches_an_english_question_to_dutch_text(e5: Embedder) -> None:
     q = e5.embed_queries(["How many sexual violence centres are there?"])[0]
     scores = e5.embed_passages(PASSAGES) @ q
     assert scores[0] > scores[1]

@@ -1,0 +1,272 @@
+"""Incremental, locked reindexing on the small corpus with the fake embedder."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from index import layout
+from index.builder import ReindexReport, collect_sources, reindex
+from index.cache import EmbeddingCache, text_key
+from index.embedders import FakeEmbedder
+from index.passages import dense_units
+from index.search import Snapshot
+from ingest.models import Chunk
+from ingest.pipeline import ingest_file
+from vraagbaak.errors import EmbedderMismatchError, ReindexBusyError
+from vraagbaak.settings import Settings
+
+REPORT_C = """Inleiding
+
+Deze rapportage gaat over de jeugdbescherming in 2019.
+
+Hoofdstuk 1 Toezicht
+
+In 2019 stonden ruim 41.000 kinderen onder toezicht van een gecertificeerde instelling voor
+jeugdbescherming. De wachttijden liepen op tot gemiddeld negen weken. Gemeenten kregen extra
+geld om de wachtlijsten terug te dringen.
+
+Hoofdstuk 2 Uithuisplaatsing
+
+Het aantal uithuisplaatsingen daalde licht. Pleegzorg bleef de meest gekozen vorm van opvang
+buiten het eigen gezin.
+"""
+
+
+class OtherFakeEmbedder(FakeEmbedder):
+    """The fake embedder under another name: its vectors must not be mixed with fake's."""
+
+    name = "fake:other-256"
+
+
+def current_chunks(settings: Settings) -> list[Chunk]:
+    version = layout.current_dir(settings.index_dir)
+    assert version is not None, "no CURRENT version"
+    with open(version / layout.CHUNKS, encoding="utf-8") as fh:
+        return [Chunk.from_dict(json.loads(line)) for line in fh]
+
+
+def current_manifest(settings: Settings) -> dict[str, object]:
+    version = layout.current_dir(settings.index_dir)
+    assert version is not None
+    return layout.read_manifest(version)
+
+
+def expected_embedded(settings: Settings, chunks: list[Chunk], embedder_name: str) -> int:
+    """Distinct dense units of ``chunks`` that the embedding cache does not hold yet."""
+    texts, _ = dense_units(chunks)
+    keys = list(dict.fromkeys(text_key(embedder_name, t) for t in texts))
+    cache = EmbeddingCache(settings.index_dir / "embeddings.sqlite")
+    try:
+        have = cache.get_many(keys)
+    finally:
+        cache.close()
+    return len([k for k in keys if k not in have])
+
+
+def first_reindex(settings: Settings) -> ReindexReport:
+    report = reindex(settings, FakeEmbedder())
+    assert report.changed
+    assert len(report.added) == 2
+    return report
+
+
+def test_first_reindex_adds_both_reports(settings: Settings, corpus: Path) -> None:
+    emb = FakeEmbedder()
+    report = reindex(settings, emb)
+    assert sorted(report.added) == sorted(str(p) for p in corpus.iterdir())
+    assert report.replaced == report.removed == report.unchanged == []
+    assert report.failures == []
+    assert report.changed
+    assert report.version == layout.current_name(settings.index_dir)
+    chunks = current_chunks(settings)
+    assert report.chunks == len(chunks) > 0
+    texts, owners = dense_units(chunks)
+    assert report.embedded == emb.passages_embedded == len(set(texts))
+    assert len(owners) == len(texts)
+
+
+def test_second_reindex_is_a_noop(settings: Settings, corpus: Path) -> None:
+    first = first_reindex(settings)
+    emb = FakeEmbedder()
+    second = reindex(settings, emb)
+    assert second.changed is False
+    assert second.embedded == 0
+    assert emb.passages_embedded == 0
+    assert second.version == first.version == layout.current_name(settings.index_dir)
+    assert sorted(second.unchanged) == sorted(first.added)
+    assert second.added == second.replaced == second.removed == []
+    assert second.chunks == first.chunks
+    versions = list(layout.versions_dir(settings.index_dir).iterdir())
+    assert len(versions) == 1
+
+
+def test_new_report_embeds_only_its_own_passages(settings: Settings, corpus: Path) -> None:
+    first_reindex(settings)
+    new = corpus / "rapport-c.txt"
+    new.write_text(REPORT_C, encoding="utf-8")
+    new_doc = ingest_file(new, chunk_chars=settings.chunk_chars)
+    expected = expected_embedded(settings, new_doc.chunks, FakeEmbedder.name)
+    own_units, _ = dense_units(new_doc.chunks)
+    assert 0 < expected <= len(own_units)
+
+    emb = FakeEmbedder()
+    report = reindex(settings, emb)
+    assert report.added == [str(new)]
+    assert len(report.unchanged) == 2
+    assert emb.passages_embedded == expected
+    assert report.embedded == expected
+
+    chunks = current_chunks(settings)
+    per_doc = {
+        d["document_id"]: d["chunks"]
+        for d in current_manifest(settings)["documents"]  # type: ignore[attr-defined]
+    }
+    assert len(per_doc) == 3
+    assert report.chunks == len(chunks) == sum(per_doc.values())
+    ids = [c.id for c in chunks]
+    assert len(ids) == len(set(ids)), "duplicate chunk ids in chunks.jsonl"
+    assert {c.id for c in new_doc.chunks} <= set(ids)
+
+
+def test_modified_report_is_replaced_and_old_chunks_dropped(
+    settings: Settings, corpus: Path
+) -> None:
+    first_reindex(settings)
+    before = current_chunks(settings)
+    path = corpus / "notitie-b.txt"
+    old_ids = {c.id for c in before if c.source == str(path)}
+    old_doc_ids = {c.document_id for c in before if c.source == str(path)}
+    assert old_ids
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + "\nHoofdstuk II Nazorg\n\nNa de opvang volgt begeleiding naar zelfstandig wonen.\n",
+        encoding="utf-8",
+    )
+    report = reindex(settings, FakeEmbedder())
+    assert report.changed
+    assert report.replaced == [str(path)]
+    assert report.added == report.removed == []
+    after = current_chunks(settings)
+    assert not old_ids & {c.id for c in after}
+    assert not old_doc_ids & {c.document_id for c in after}
+    assert any("zelfstandig wonen" in c.text for c in after)
+    others = {c.id for c in before if c.source != str(path)}
+    assert others <= {c.id for c in after}
+
+
+def test_deleted_report_is_removed(settings: Settings, corpus: Path) -> None:
+    first_reindex(settings)
+    path = corpus / "notitie-b.txt"
+    path.unlink()
+    report = reindex(settings, FakeEmbedder())
+    assert report.changed
+    assert report.removed == [str(path)]
+    chunks = current_chunks(settings)
+    assert chunks
+    assert all(c.source != str(path) for c in chunks)
+    docs = current_manifest(settings)["documents"]
+    assert [d["source"] for d in docs] == [str(corpus / "rapport-a.txt")]  # type: ignore[attr-defined]
+
+
+def test_corrupt_file_is_reported_and_the_rest_indexed(settings: Settings, corpus: Path) -> None:
+    bad = corpus / "bad.pdf"
+    bad.write_bytes(b"%PDF-1.7\n\x00\x01 this is not a pdf at all \xff\xfe garbage")
+    report = reindex(settings, FakeEmbedder())
+    assert [s for s, _ in report.failures] == [str(bad)]
+    message = report.failures[0][1]
+    assert "bad.pdf" in message
+    assert len(report.added) == 2
+    sources = {c.source for c in current_chunks(settings)}
+    assert sources == {str(corpus / "rapport-a.txt"), str(corpus / "notitie-b.txt")}
+
+
+def test_unreadable_indexed_report_keeps_its_old_chunks(settings: Settings, corpus: Path) -> None:
+    first_reindex(settings)
+    path = corpus / "rapport-a.txt"
+    old = [c for c in current_chunks(settings) if c.source == str(path)]
+    assert old
+    path.write_bytes(b"Inleiding\n\n\xff\xfe\xc3\x28 geen geldige UTF-8 \x80\x81\n")
+    # another report arrives at the same time, so a new version really is written
+    (corpus / "rapport-c.txt").write_text(REPORT_C, encoding="utf-8")
+    report = reindex(settings, FakeEmbedder())
+    assert [s for s, _ in report.failures] == [str(path)]
+    assert "UTF-8" in report.failures[0][1]
+    assert report.changed
+    assert report.added == [str(corpus / "rapport-c.txt")]
+    assert report.removed == []
+    chunks = current_chunks(settings)
+    assert {c.id for c in old} <= {c.id for c in chunks}
+    ids = [c.id for c in chunks]
+    assert len(ids) == len(set(ids))
+
+    # and on its own (nothing else changed) the failing report still loses nothing
+    again = reindex(settings, FakeEmbedder())
+    assert [s for s, _ in again.failures] == [str(path)]
+    assert {c.id for c in old} <= {c.id for c in current_chunks(settings)}
+
+
+def test_reindex_fails_at_once_while_the_lock_is_held(settings: Settings, corpus: Path) -> None:
+    with (
+        layout.reindex_lock(settings.index_dir),
+        pytest.raises(ReindexBusyError, match="another reindex"),
+    ):
+        reindex(settings, FakeEmbedder())
+    assert layout.current_name(settings.index_dir) is None
+    assert reindex(settings, FakeEmbedder()).changed  # released afterwards
+
+
+def test_switching_embedder_forces_a_full_reembed(settings: Settings, corpus: Path) -> None:
+    first = first_reindex(settings)
+    chunks = current_chunks(settings)
+    texts, _ = dense_units(chunks)
+    other = OtherFakeEmbedder()
+    report = reindex(settings, other)
+    assert report.changed
+    assert report.version != first.version
+    assert other.passages_embedded == report.embedded == len(set(texts))
+    assert len(report.replaced) == 2
+    assert current_manifest(settings)["embedder"] == OtherFakeEmbedder.name
+    assert Snapshot.load(settings.index_dir, other).name == report.version
+    with pytest.raises(EmbedderMismatchError):
+        Snapshot.load(settings.index_dir, FakeEmbedder())
+
+
+# index/builder.py::_write_version names a version "<UTC second>-<sha1 of chunk ids>[:8]" and,
+# when that folder exists, "<name>-<pid>". A third version with the same chunks in the same
+# second and process finds both taken and os.replace(tmp, final) raises
+# OSError [Errno 39] Directory not empty (not a VraagbaakError: the CLI shows a traceback).
+
+
+def test_three_forced_reindexes_in_one_second(
+    settings: Settings, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    frozen = time.gmtime()
+    monkeypatch.setattr(time, "gmtime", lambda *_: frozen)  # all three in the same second
+    names = [reindex(settings, FakeEmbedder(), force=i > 0).version for i in range(3)]
+    assert len(set(names)) == 3
+    assert layout.current_name(settings.index_dir) == names[-1]
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_removing_every_report_leaves_an_empty_index(settings: Settings, corpus: Path) -> None:
+    first_reindex(settings)
+    for path in corpus.iterdir():
+        path.unlink()
+    report = reindex(settings, FakeEmbedder())
+    assert report.changed
+    assert len(report.removed) == 2
+    assert report.chunks == 0
+    snapshot = Snapshot.load(settings.index_dir, FakeEmbedder())
+    assert snapshot.chunks == []
+
+
+def test_corpus_inside_a_dot_folder_is_found(tmp_path: Path) -> None:
+    folder = tmp_path / ".vraagbaak" / "corpus"
+    folder.mkdir(parents=True)
+    (folder / "rapport.txt").write_text("Inleiding\n\nEen korte tekst over opvang.\n")
+    (folder / ".verborgen.txt").write_text("Inleiding\n\nDit bestand is verborgen.\n")
+    assert collect_sources([folder]) == [folder / "rapport.txt"]
