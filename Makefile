@@ -26,7 +26,7 @@ install: $(VENV)/.installed
 dev: $(VENV)/.dev-installed
 
 index: install
-	$(BIN)/vraagbaak ingest
+	$(BIN)/vraagbaak ingest || echo "make: some reports could not be indexed (see above); serving the rest"
 
 serve: index
 	$(BIN)/vraagbaak serve --host $(HOST) --port $(PORT)

@@ -305,7 +305,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         doc = next((d for d in eng.documents() if d["document_id"] == document_id), None)
         if doc is None:
             raise NotFoundError(f"no indexed report has id {document_id!r}; see GET /documents")
-        Path(doc["source"]).unlink(missing_ok=True)
+        source = Path(doc["source"]).resolve()
+        if not source.is_relative_to(settings.corpus_dir.resolve()):
+            raise NotFoundError(
+                f"report {document_id!r} ({source}) is not in the corpus folder "
+                f"{settings.corpus_dir}; remove it there and reindex"
+            )
+        source.unlink(missing_ok=True)
         eng.reindex_in_background()
         return {"document_id": document_id, "removed": doc["source"], "reindex": "started"}
 
