@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from index.lexical import tokenize
-from index.search import Hit
+from index.search import Hit, SearchStats
 from ingest.sentences import sentence_spans
 from ingest.structure import parse_heading
 
@@ -17,6 +17,9 @@ _NUMBER_QUESTION = re.compile(
     r"percentage|bedrag)\b",
     re.IGNORECASE,
 )
+
+
+Z_LOW, Z_HIGH = 2.0, 6.0  # dense z-scores mapped onto 0..1
 
 
 @dataclass(frozen=True)
@@ -70,13 +73,10 @@ def best_sentence(
     return best[1] if best else None
 
 
-def confidence(
-    hits: list[Hit], answer: Answer | None, dense_floor: float, dense_ceil: float
-) -> float:
-    """0..1 from the top passage's dense similarity and how much of the question it covers."""
-    if not hits:
-        return 0.0
-    top = max(h.dense for h in hits[:3])
-    dense = min(1.0, max(0.0, (top - dense_floor) / max(1e-6, dense_ceil - dense_floor)))
+def confidence(stats: SearchStats, answer: Answer | None) -> float:
+    """0..1: how far the best passage stands out among the candidates (dense z-score, which
+    needs no per-model constants), whether both retrievers agree on it, and how much of the
+    question the answering sentence covers."""
+    z = min(1.0, max(0.0, (stats.dense_z - Z_LOW) / (Z_HIGH - Z_LOW)))
     coverage = answer.coverage if answer else 0.0
-    return round(0.6 * dense + 0.4 * coverage, 4)
+    return round(0.6 * z + 0.25 * float(stats.agree) + 0.15 * coverage, 4)

@@ -27,10 +27,6 @@ from vraagbaak.settings import Settings
 
 log = logging.getLogger(__name__)
 
-# Dense-similarity range mapped to 0..1 in the confidence, per embedder family
-# (cosine similarities of e5 sit high and close together; MiniLM's spread wider).
-DENSE_RANGE = {"e5": (0.80, 0.90), "st": (0.30, 0.70), "fake": (0.10, 0.60)}
-
 
 @dataclass
 class AskResult:
@@ -85,8 +81,6 @@ class Engine:
         self.reindex_status = ReindexStatus()
         self._reindex_thread: threading.Thread | None = None
         warm_up()
-        family = self.embedder.name.split(":", 1)[0]
-        self.dense_range = DENSE_RANGE.get(family, DENSE_RANGE["st"])
 
     # -- index -----------------------------------------------------------------------------
     @property
@@ -160,9 +154,11 @@ class Engine:
             took = (time.perf_counter() - t0) * 1000
             return AskResult(**{**hit.__dict__, "question": q, "took_ms": took, "cached": True})
         language = detect_language(q, default="unknown")
-        hits = loaded.searcher.search(q, top_k=top_k, document_id=document_id, language=language)
+        hits, stats = loaded.searcher.search_with_stats(
+            q, top_k=top_k, document_id=document_id, language=language
+        )
         answer = best_sentence(q, hits, loaded.weights)
-        conf = confidence(hits, answer, *self.dense_range)
+        conf = confidence(stats, answer)
         answerable = bool(hits) and conf >= self.settings.abstain_threshold
         result = AskResult(
             question=q,

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from app.answer import TermWeights, best_sentence, confidence
-from app.engine import DENSE_RANGE
 from eval.gold import DEFAULT_GOLD, GoldItem, NormalizedText, load_gold, page_at
 from eval.metrics import abstention_scores, is_hit, mrr_at, ndcg_at, percentile, recall_at
 from eval.report import write_reports
@@ -87,7 +86,6 @@ def _run_config(
         snap = snapshots[cfg.variant] = build_snapshot(docs, cfg.variant, embedder, cache)
     searcher = Searcher(snap, embedder, cfg.search)
     weights = TermWeights([retrieval_text(c) for c in snap.chunks])
-    dense_range = DENSE_RANGE.get(embedder.name.split(":", 1)[0], DENSE_RANGE["st"])
     result = ConfigResult(cfg.name, cfg.description)
     for item in items:
         embed_ms = 0.0
@@ -100,9 +98,9 @@ def _run_config(
                 query_vectors[text] = (vec, (time.perf_counter() - t0) * 1000)
             qv, embed_ms = query_vectors[text]
         t0 = time.perf_counter()
-        hits = searcher.search(item.question, top_k=K, query_vector=qv)
+        hits, stats = searcher.search_with_stats(item.question, top_k=K, query_vector=qv)
         answer = best_sentence(item.question, hits, weights)
-        conf = confidence(hits, answer, *dense_range)
+        conf = confidence(stats, answer)
         took = (time.perf_counter() - t0) * 1000 + embed_ms
         passages = [(h.chunk.document_id, h.chunk.char_start, h.chunk.char_end) for h in hits]
         first = (

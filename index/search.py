@@ -37,6 +37,15 @@ class SearchConfig:
 
 
 @dataclass(frozen=True)
+class SearchStats:
+    """How clearly the query found something: the best dense score as a z-score over the
+    candidate vectors, and whether both retrievers put the same passage first."""
+
+    dense_z: float = 0.0
+    agree: bool = False
+
+
+@dataclass(frozen=True)
 class Hit:
     """A passage found for a query, with the fused and per-retriever scores."""
 
@@ -148,13 +157,25 @@ class Searcher:
         query_vector: np.ndarray | None = None,
         language: str | None = None,
     ) -> list[Hit]:
+        return self.search_with_stats(query, top_k, document_id, query_vector, language)[0]
+
+    def search_with_stats(
+        self,
+        query: str,
+        top_k: int = 5,
+        document_id: str | None = None,
+        query_vector: np.ndarray | None = None,
+        language: str | None = None,
+    ) -> tuple[list[Hit], SearchStats]:
+        """The hits, and the signals a confidence can be drawn from."""
         cfg, snap = self.config, self.snapshot
         n = len(snap.chunks)
         if n == 0:
-            return []
+            return [], SearchStats()
         allowed = snap.by_document.get(document_id) if document_id else None
         if document_id and allowed is None:
-            return []
+            return [], SearchStats()
+        dense_z = 0.0
         pool = n if allowed is not None else min(n, max(cfg.candidates, top_k))
         expanded = self._expand(query)
         dense: dict[int, float] = {}
@@ -163,6 +184,9 @@ class Searcher:
             qv = query_vector if query_vector is not None else self.embed_query(query)
             per_passage = len(snap.owners) / n
             scores, ids = snap.store.search(qv[None, :], int(pool * per_passage) + 1)
+            valid = scores[0][ids[0] >= 0]
+            if len(valid) > 2 and float(valid.std()) > 0:
+                dense_z = float((valid[0] - valid.mean()) / valid.std())
             for i, score in zip(ids[0], scores[0], strict=True):
                 if i >= 0:  # a passage scores as its best vector (itself or a window)
                     owner = int(snap.owners[i])
@@ -187,6 +211,10 @@ class Searcher:
             lang = language or detect_language(query)
             fused = fuse_scores(dense, lexical, cfg.alpha if lang == "nl" else cfg.alpha_foreign)
         order = sorted(fused, key=lambda i: (-fused[i], i))[:top_k]
-        return [
+        hits = [
             Hit(snap.chunks[i], fused[i], dense.get(i, 0.0), lexical.get(i, 0.0)) for i in order
         ]
+        agree = bool(dense and lexical) and max(dense, key=dense.__getitem__) == max(
+            lexical, key=lexical.__getitem__
+        )
+        return hits, SearchStats(dense_z, agree)
