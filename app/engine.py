@@ -17,6 +17,7 @@ from typing import Any
 
 from app.answer import Answer, TermWeights, best_sentence, confidence
 from index import layout
+from index.batching import BatchingEmbedder
 from index.builder import ReindexReport, reindex
 from index.embedders import Embedder, make_embedder
 from index.passages import retrieval_text
@@ -72,7 +73,8 @@ class Engine:
         config: SearchConfig | None = None,
     ) -> None:
         self.settings = settings
-        self.embedder = embedder or make_embedder(settings.embedder)
+        # concurrent questions share embedding batches, which use every core
+        self.embedder = BatchingEmbedder(embedder or make_embedder(settings.embedder))
         self.config = config or SearchConfig()
         self._loaded: _Loaded | None = None
         self._load_lock = threading.Lock()
