@@ -281,6 +281,12 @@ def run_bench(settings: Settings, out_dir: Path, quick: bool = False, cold: bool
             }
         finally:
             server.stop()
+    # the machine is shared: measure the ceiling again and keep the better of the two runs
+    again = _ceiling(embedder, _variants(questions, "c1"))
+    first = result["ceiling"]
+    if again["embed_one_ms"] < first["embed_one_ms"]:
+        result["ceiling"] = again
+    result["ceiling_runs_ms"] = [first["embed_one_ms"], again["embed_one_ms"]]
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "bench.json").write_text(json.dumps(result, indent=1))
     return render(result)
