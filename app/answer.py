@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from index.lexical import tokenize
+from index.passages import sentence_windows
 from index.search import Hit, SearchStats
 from ingest.sentences import sentence_spans
 from ingest.structure import parse_heading
@@ -20,6 +21,7 @@ _NUMBER_QUESTION = re.compile(
 
 
 Z_LOW, Z_HIGH = 2.0, 6.0  # dense z-scores mapped onto 0..1
+WINDOW_BONUS = 0.2
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ def best_sentence(
     best: tuple[float, Answer] | None = None
     for rank, hit in enumerate(hits[:depth]):
         text = hit.chunk.text
+        window = _window_span(hit)
         for s, e in sentence_spans(text):
             sentence = text[s:e]
             if len(sentence) < 15 or parse_heading(sentence, None) is not None:
@@ -66,11 +69,24 @@ def best_sentence(
             found = terms & set(tokenize(sentence))
             coverage = sum(weights.idf(t) for t in found) / total
             score = coverage - 0.08 * rank
+            if window and window[0] <= s and e <= window[1]:
+                score += WINDOW_BONUS  # the dense side matched the question here
             if wants_number and re.search(r"\d", sentence):
                 score += 0.15
             if best is None or score > best[0]:
                 best = (score, Answer(sentence, hit.chunk.id, s, e, coverage))
     return best[1] if best else None
+
+
+def _window_span(hit: Hit) -> tuple[int, int] | None:
+    """Where, in its passage, the sentence window that matched the question best lies."""
+    if hit.window < 0:
+        return None
+    windows = sentence_windows(hit.chunk)
+    if hit.window >= len(windows):
+        return None
+    start = hit.chunk.text.find(windows[hit.window])
+    return (start, start + len(windows[hit.window])) if start >= 0 else None
 
 
 def confidence(stats: SearchStats, answer: Answer | None) -> float:

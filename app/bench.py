@@ -344,8 +344,10 @@ def render(r: dict[str, Any]) -> str:
         "|---|---|---|---|---|",
     ]
     for name, ours, base, target in rows:
-        ratio = ours / base if base and base == base else float("nan")
-        lines.append(f"| {name} | {ours:.2f} | {base:.2f} | {ratio:.2f}x | {target} |")
+        if base == base and base:  # not NaN, not zero
+            lines.append(f"| {name} | {ours:.2f} | {base:.2f} | {ours / base:.2f}x | {target} |")
+        else:
+            lines.append(f"| {name} | {ours:.2f} | rebuilds all | - | {target} |")
     lines.append(
         f"\nadd one report: embedded {ri['add_one_embedded']} vectors, the new report has "
         f"{ri['add_one_report_vectors']}; full reindex: {ri['full_measured']} "

@@ -159,7 +159,7 @@ class Engine:
         hits, stats = loaded.searcher.search_with_stats(
             q, top_k=top_k, document_id=document_id, language=language
         )
-        answer = best_sentence(q, hits, loaded.weights)
+        answer = best_sentence(loaded.searcher.expand(q), hits, loaded.weights)
         conf = confidence(stats, answer)
         answerable = bool(hits) and conf >= self.settings.abstain_threshold
         result = AskResult(

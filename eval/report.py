@@ -59,6 +59,9 @@ def write_reports(report: dict[str, Any], out_dir: Path) -> str:
         kind_table(report),
     ]
     for s in report["configs"]:
+        acc = s.get("answer_sentence_accuracy")
+        if acc is not None:
+            parts.append(f"\n`{s['name']}` answering sentence on the evidence: {acc:.3f}")
         cal = s.get("abstention_calibrated")
         if cal:
             parts.append(

@@ -39,6 +39,7 @@ class Outcome:
     confidence: float
     latency_ms: float
     first: dict[str, Any] | None = None
+    answer_hit: bool | None = None  # the answering sentence lies on the evidence span
 
 
 @dataclass
@@ -61,6 +62,20 @@ def locate(items: list[GoldItem], docs: list[Document]) -> dict[str, tuple[str, 
                 where[item.id] = (doc.document_id, *span)
                 break
     return where
+
+
+def answer_on_evidence(
+    answer: tuple[str, int, int] | None, evidence: tuple[str, int, int] | None
+) -> bool | None:
+    """Whether the answer sentence overlaps the evidence span by at least half of the shorter
+    of the two; None for questions without evidence."""
+    if evidence is None:
+        return None
+    if answer is None or answer[0] != evidence[0]:
+        return False
+    overlap = min(answer[2], evidence[2]) - max(answer[1], evidence[1])
+    shorter = min(answer[2] - answer[1], evidence[2] - evidence[1])
+    return shorter > 0 and overlap / shorter >= 0.5
 
 
 def _flags(passages: list[tuple[str, int, int]], target: tuple[str, int, int] | None) -> list[bool]:
@@ -91,7 +106,7 @@ def _run_config(
         embed_ms = 0.0
         qv = None
         if cfg.search.mode != "lexical":
-            text = searcher._expand(item.question)
+            text = searcher.expand(item.question)
             if text not in query_vectors:
                 t0 = time.perf_counter()
                 vec = embedder.embed_queries([text])[0]
@@ -99,15 +114,30 @@ def _run_config(
             qv, embed_ms = query_vectors[text]
         t0 = time.perf_counter()
         hits, stats = searcher.search_with_stats(item.question, top_k=K, query_vector=qv)
-        answer = best_sentence(item.question, hits, weights)
+        answer = best_sentence(searcher.expand(item.question), hits, weights)
         conf = confidence(stats, answer)
         took = (time.perf_counter() - t0) * 1000 + embed_ms
         passages = [(h.chunk.document_id, h.chunk.char_start, h.chunk.char_end) for h in hits]
         first = (
             {"section": hits[0].chunk.section, "text": hits[0].chunk.text[:300]} if hits else None
         )
+        span = None
+        if answer:
+            chunk = next(h.chunk for h in hits if h.chunk.id == answer.passage_id)
+            span = (
+                chunk.document_id,
+                chunk.char_start + answer.start,
+                chunk.char_start + answer.end,
+            )
         result.outcomes.append(
-            Outcome(item, _flags(passages, where.get(item.id)), conf, took, first)
+            Outcome(
+                item,
+                _flags(passages, where.get(item.id)),
+                conf,
+                took,
+                first,
+                answer_on_evidence(span, where.get(item.id)),
+            )
         )
     return result
 
@@ -161,6 +191,8 @@ def summarize(result: ConfigResult, threshold: float, in_process: bool) -> dict[
 
     summary: dict[str, Any] = {"name": result.name, "description": result.description}
     summary.update(block(answerable))
+    judged = [o.answer_hit for o in answerable if o.answer_hit is not None]
+    summary["answer_sentence_accuracy"] = sum(judged) / len(judged) if judged else None
     kinds = sorted({o.item.kind for o in answerable})
     summary["by_kind"] = {k: block([o for o in answerable if o.item.kind == k]) for k in kinds}
     langs = sorted({o.item.lang for o in answerable})
@@ -201,6 +233,14 @@ def failures(result: ConfigResult, k: int = 5) -> list[dict[str, Any]]:
         for o in result.outcomes
         if o.item.answerable and not any(o.flags[:k])
     ]
+
+
+def _shown(path: Path) -> str:
+    """A path relative to the working folder when it lies inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def load_corpus(settings: Settings) -> list[Document]:
@@ -259,7 +299,7 @@ def run_eval(
         i: page_at(doc_pages[d], s) for i, (d, s, _) in where.items() if d in doc_pages
     }
     report = {
-        "gold": str(gold or DEFAULT_GOLD),
+        "gold": _shown(gold or DEFAULT_GOLD),
         "items": len(items),
         "answerable": sum(i.answerable for i in items),
         "embedder": "service" if url else (embedder.name if embedder else settings.embedder),

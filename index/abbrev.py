@@ -45,6 +45,15 @@ def _match_initials(words: list[str], short: str) -> str | None:
     return None
 
 
+def _content_words(text: str) -> list[str]:
+    return [w for w in re.findall(r"\w+", text.lower()) if w not in _SMALL_WORDS]
+
+
+def _contains(words: list[str], part: list[str]) -> bool:
+    n = len(part)
+    return any(words[i : i + n] == part for i in range(len(words) - n + 1))
+
+
 def expand_query(query: str, abbreviations: dict[str, str]) -> str:
     """The query with the long form of each abbreviation it uses appended, and the short form
     of each long form it spells out."""
@@ -54,7 +63,9 @@ def expand_query(query: str, abbreviations: dict[str, str]) -> str:
         base = re.sub(r"[’']?s$", "", word) if word not in abbreviations else word
         if base in abbreviations and abbreviations[base].lower() not in lowered:
             extra.append(abbreviations[base])
+    content = _content_words(query)
     for short, long in abbreviations.items():
-        if len(long.split()) > 1 and long.lower() in lowered and short not in query:
+        words = _content_words(long)
+        if len(words) > 1 and _contains(content, words) and short not in query:
             extra.append(short)
     return f"{query} ({'; '.join(sorted(extra))})" if extra else query

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +27,14 @@ def _stemmer():  # type: ignore[no-untyped-def]
     return Stemmer.Stemmer("dutch")
 
 
+def _bm25s():  # type: ignore[no-untyped-def]
+    """bm25s, imported on first use; it sets its own logger to DEBUG on import, so quiet it."""
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
+
+
 def tokenize(text: str) -> list[str]:
     """Lower-cased, stopword-free, stemmed tokens; numbers are kept as they are."""
     stop = _stopwords()
@@ -48,8 +57,7 @@ class LexicalIndex:
 
     @classmethod
     def build(cls, texts: list[str]) -> LexicalIndex:
-        import bm25s
-
+        bm25s = _bm25s()
         if not texts:  # an index with no reports left is empty, not an error
             return cls(None, 0)
         tokens = [tokenize(t) or ["_"] for t in texts]
@@ -59,8 +67,7 @@ class LexicalIndex:
 
     @classmethod
     def load(cls, path: Path, size: int) -> LexicalIndex:
-        import bm25s
-
+        bm25s = _bm25s()
         if size == 0:
             return cls(None, 0)
         retriever = bm25s.BM25.load(str(path), mmap=True, show_progress=False)

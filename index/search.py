@@ -53,6 +53,7 @@ class Hit:
     score: float
     dense: float
     lexical: float
+    window: int = -1  # the sentence window that matched best (index into its windows), or -1
 
 
 class Snapshot:
@@ -73,6 +74,13 @@ class Snapshot:
         self.store = store
         self.lexical = lexical
         self.owners = owners if owners is not None else np.arange(len(chunks), dtype=np.int64)
+        # which of its passage's sentence windows each vector is (-1: the passage itself)
+        self.window_of = np.full(len(self.owners), -1, dtype=np.int64)
+        seen: dict[int, int] = {}
+        for v in range(len(chunks), len(self.owners)):
+            owner = int(self.owners[v])
+            self.window_of[v] = seen.get(owner, 0)
+            seen[owner] = int(self.window_of[v]) + 1
         self.abbreviations: dict[str, str] = {}
         for doc in manifest.get("documents", []):
             for short, long in doc.get("abbreviations", {}).items():
@@ -142,9 +150,10 @@ class Searcher:
         self.config = config
 
     def embed_query(self, query: str) -> np.ndarray:
-        return self.embedder.embed_queries([self._expand(query)])[0]
+        return self.embedder.embed_queries([self.expand(query)])[0]
 
-    def _expand(self, query: str) -> str:
+    def expand(self, query: str) -> str:
+        """The query widened with the abbreviations the reports define (when enabled)."""
         if self.config.expand_abbreviations:
             return expand_query(query, self.snapshot.abbreviations)
         return query
@@ -176,8 +185,9 @@ class Searcher:
         if document_id and allowed is None:
             return [], SearchStats()
         dense_z = 0.0
+        best_window: dict[int, int] = {}
         pool = n if allowed is not None else min(n, max(cfg.candidates, top_k))
-        expanded = self._expand(query)
+        expanded = self.expand(query)
         dense: dict[int, float] = {}
         lexical: dict[int, float] = {}
         if cfg.mode in ("hybrid", "dense"):
@@ -188,9 +198,11 @@ class Searcher:
             if len(valid) > 2 and float(valid.std()) > 0:
                 dense_z = float((valid[0] - valid.mean()) / valid.std())
             for i, score in zip(ids[0], scores[0], strict=True):
-                if i >= 0:  # a passage scores as its best vector (itself or a window)
-                    owner = int(snap.owners[i])
-                    dense[owner] = max(dense.get(owner, -1.0), float(score))
+                owner = int(snap.owners[i]) if i >= 0 else -1
+                if i >= 0 and score > dense.get(owner, -1.0):
+                    # a passage scores as its best vector (itself or a window)
+                    dense[owner] = float(score)
+                    best_window[owner] = int(snap.window_of[i])
         if cfg.mode in ("hybrid", "lexical"):
             all_scores = snap.lexical.scores(expanded)
             top = np.argsort(-all_scores, kind="stable")[:pool]
@@ -212,7 +224,14 @@ class Searcher:
             fused = fuse_scores(dense, lexical, cfg.alpha if lang == "nl" else cfg.alpha_foreign)
         order = sorted(fused, key=lambda i: (-fused[i], i))[:top_k]
         hits = [
-            Hit(snap.chunks[i], fused[i], dense.get(i, 0.0), lexical.get(i, 0.0)) for i in order
+            Hit(
+                snap.chunks[i],
+                fused[i],
+                dense.get(i, 0.0),
+                lexical.get(i, 0.0),
+                best_window.get(i, -1),
+            )
+            for i in order
         ]
         agree = bool(dense and lexical) and max(dense, key=dense.__getitem__) == max(
             lexical, key=lexical.__getitem__

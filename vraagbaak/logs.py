@@ -32,3 +32,5 @@ def setup_logging(level: str = "INFO") -> None:
         handler.setFormatter(KeyValueFormatter())
         root.addHandler(handler)
     root.setLevel(level.upper())
+    for noisy in ("bm25s", "httpx", "sentence_transformers"):  # chatty at INFO/DEBUG
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
