@@ -96,3 +96,27 @@ def confidence(stats: SearchStats, answer: Answer | None) -> float:
     z = min(1.0, max(0.0, (stats.dense_z - Z_LOW) / (Z_HIGH - Z_LOW)))
     coverage = answer.coverage if answer else 0.0
     return round(0.6 * z + 0.25 * float(stats.agree) + 0.15 * coverage, 4)
+
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+UNSUPPORTED_YEAR_FACTOR = 0.25
+
+
+def missing_years(question: str, hits: list[Hit]) -> list[str]:
+    """Years the question asks about that none of the returned passages mention."""
+    years = sorted(set(_YEAR.findall(question)))
+    text = " ".join(h.chunk.text for h in hits)
+    return [y for y in years if y not in text]
+
+
+def judge(
+    question: str, hits: list[Hit], stats: SearchStats, weights: TermWeights
+) -> tuple[Answer | None, float]:
+    """The answering sentence and the confidence in it. A year the question names that no
+    returned passage mentions means the passages cannot answer it (2019 figures are not in a
+    report on 2016–2017), so the confidence drops."""
+    answer = best_sentence(question, hits, weights)
+    conf = confidence(stats, answer)
+    if missing_years(question, hits):
+        conf = round(conf * UNSUPPORTED_YEAR_FACTOR, 4)
+    return answer, conf

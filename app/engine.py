@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.answer import Answer, TermWeights, best_sentence, confidence
+from app.answer import Answer, TermWeights, judge
 from index import layout
 from index.batching import BatchingEmbedder
 from index.builder import ReindexReport, reindex
@@ -159,8 +159,7 @@ class Engine:
         hits, stats = loaded.searcher.search_with_stats(
             q, top_k=top_k, document_id=document_id, language=language
         )
-        answer = best_sentence(loaded.searcher.expand(q), hits, loaded.weights)
-        conf = confidence(stats, answer)
+        answer, conf = judge(loaded.searcher.expand(q), hits, stats, loaded.weights)
         answerable = bool(hits) and conf >= self.settings.abstain_threshold
         result = AskResult(
             question=q,

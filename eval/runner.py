@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.answer import TermWeights, best_sentence, confidence
+from app.answer import TermWeights, judge
 from eval.gold import DEFAULT_GOLD, GoldItem, NormalizedText, load_gold, page_at
 from eval.metrics import abstention_scores, is_hit, mrr_at, ndcg_at, percentile, recall_at
 from eval.report import write_reports
@@ -114,8 +114,7 @@ def _run_config(
             qv, embed_ms = query_vectors[text]
         t0 = time.perf_counter()
         hits, stats = searcher.search_with_stats(item.question, top_k=K, query_vector=qv)
-        answer = best_sentence(searcher.expand(item.question), hits, weights)
-        conf = confidence(stats, answer)
+        answer, conf = judge(searcher.expand(item.question), hits, stats, weights)
         took = (time.perf_counter() - t0) * 1000 + embed_ms
         passages = [(h.chunk.document_id, h.chunk.char_start, h.chunk.char_end) for h in hits]
         first = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.answer import Answer, TermWeights, best_sentence, confidence
+from app.answer import Answer, TermWeights, best_sentence, confidence, judge, missing_years
 from index.search import Hit, SearchStats
 from ingest.models import Chunk
 
@@ -53,3 +53,14 @@ def test_confidence_by_hand(z: float, agree: bool, coverage: float, expected: fl
 
 def test_confidence_without_answer_uses_retrieval_only() -> None:
     assert confidence(SearchStats(4.0, True), None) == pytest.approx(0.55)
+
+
+def test_a_year_no_passage_mentions_lowers_the_confidence() -> None:
+    text = "In 2016 en 2017 zijn zestien Centra Seksueel Geweld actief geweest in Nederland."
+    hits = [_hit(text)]
+    weights = TermWeights([text])
+    stats = SearchStats(5.0, True)
+    _, asked_2017 = judge("Hoeveel Centra Seksueel Geweld waren er in 2017?", hits, stats, weights)
+    _, asked_2019 = judge("Hoeveel Centra Seksueel Geweld waren er in 2019?", hits, stats, weights)
+    assert missing_years("Cijfers over 2019 en 2016?", hits) == ["2019"]
+    assert asked_2019 == pytest.approx(asked_2017 * 0.25, abs=1e-3)
