@@ -31,7 +31,7 @@ from index.builder import reindex
 from index.cache import EmbeddingCache, embed_with_cache
 from index.embedders import Embedder, make_embedder
 from index.passages import dense_units
-from ingest.pipeline import ingest_file, iter_report_files
+from ingest.pipeline import ingest_with_settings, iter_report_files
 from ingest.sentences import sentence_spans
 from vraagbaak.errors import ConfigError
 from vraagbaak.settings import Settings
@@ -195,11 +195,12 @@ def run_bench(settings: Settings, out_dir: Path, quick: bool = False, cold: bool
     noop = reindex(s, embedder)
     _extra_report(files, work / "corpus" / "extra.txt")
     added = reindex(s, embedder)
-    extra_doc = ingest_file(work / "corpus" / "extra.txt", s.chunk_chars)
+    extra_doc = ingest_with_settings(work / "corpus" / "extra.txt", s)
     extra_units = len(dense_units(extra_doc.chunks)[0])
     (work / "corpus" / "extra.txt").unlink()
     reindex(s, embedder)
-    texts = dense_units([c for f in files for c in ingest_file(f, s.chunk_chars).chunks])[0]
+    docs = [ingest_with_settings(f, s) for f in files]
+    texts = dense_units([c for d in docs for c in d.chunks])[0]
     cold_sample = texts[:: max(1, len(texts) // (12 if quick else 60))]
     _, cold_s = _timed(lambda: [embedder.embed_passages([t]) for t in cold_sample])
     vector_rate = len(cold_sample) / cold_s
@@ -220,7 +221,6 @@ def run_bench(settings: Settings, out_dir: Path, quick: bool = False, cold: bool
     }
 
     print("baseline index ...", file=sys.stderr)
-    docs = [ingest_file(f, s.chunk_chars) for f in files]
     base_chunks = [c for d in docs for c in fixed_chunks(d, 1000)]
     sample = base_chunks[: 12 if quick else 40]
     _, sample_s = _timed(lambda: [embedder.embed_passages([c.text]) for c in sample])

@@ -168,16 +168,11 @@ def chunks(
     ] = None,
 ) -> None:
     """Print a file's chunks with their citations."""
-    from ingest.pipeline import chunk_stats, ingest_file
+    from ingest.pipeline import chunk_stats, ingest_with_settings
 
     settings = _settings(chunk_chars=chunk_chars)
     try:
-        doc = ingest_file(
-            path,
-            chunk_chars=settings.chunk_chars,
-            max_bytes=settings.max_file_bytes,
-            timeout_s=settings.parse_timeout_s,
-        )
+        doc = ingest_with_settings(path, settings)
     except IngestError as exc:
         raise _fail(exc) from None
     if jsonl:

@@ -23,7 +23,7 @@ from index.passages import retrieval_text
 from index.search import Searcher
 from ingest.lang import warm_up
 from ingest.models import Document
-from ingest.pipeline import ingest_file, iter_report_files
+from ingest.pipeline import ingest_with_settings, iter_report_files
 from vraagbaak.errors import ConfigError
 from vraagbaak.settings import Settings
 
@@ -246,7 +246,7 @@ def load_corpus(settings: Settings) -> list[Document]:
     files = list(iter_report_files(settings.corpus_dir))
     if not files:
         raise ConfigError(f"no reports in {settings.corpus_dir}; set VRAAGBAAK_CORPUS_DIR")
-    return [ingest_file(p, chunk_chars=settings.chunk_chars) for p in files]
+    return [ingest_with_settings(p, settings) for p in files]
 
 
 def run_eval(

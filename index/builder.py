@@ -28,7 +28,7 @@ from index.lexical import LexicalIndex
 from index.passages import dense_units, retrieval_text
 from index.store import FaissStore
 from ingest.models import Chunk
-from ingest.pipeline import ingest_file, iter_report_files
+from ingest.pipeline import ingest_with_settings, iter_report_files
 from vraagbaak.errors import IngestError, UnsupportedFileError
 from vraagbaak.settings import Settings
 
@@ -119,12 +119,7 @@ def reindex(
                     chunks.extend(old_chunks[old["document_id"]])
                     report.unchanged.append(source)
                     continue
-                doc = ingest_file(
-                    path,
-                    chunk_chars=settings.chunk_chars,
-                    max_bytes=settings.max_file_bytes,
-                    timeout_s=settings.parse_timeout_s,
-                )
+                doc = ingest_with_settings(path, settings)
             except IngestError as exc:
                 report.failures.append((source, str(exc)))
                 log.warning("ingest failed", extra={"source": source, "error": str(exc)})

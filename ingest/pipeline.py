@@ -18,6 +18,7 @@ from ingest.clean import (
 from ingest.lang import detect_language
 from ingest.loaders import SUPPORTED_SUFFIXES, load
 from ingest.models import Chunk, Document, RawDocument
+from vraagbaak.settings import Settings
 
 DEFAULT_CHUNK_CHARS = 1150
 
@@ -31,6 +32,16 @@ def ingest_file(
     """Read, clean, structure and chunk one report file."""
     raw = load(Path(path), max_bytes=max_bytes, timeout_s=timeout_s)
     return build_document(raw, chunk_chars)
+
+
+def ingest_with_settings(path: Path, settings: Settings) -> Document:
+    """``ingest_file`` with the size, time and passage limits of the settings."""
+    return ingest_file(
+        path,
+        chunk_chars=settings.chunk_chars,
+        max_bytes=settings.max_file_bytes,
+        timeout_s=settings.parse_timeout_s,
+    )
 
 
 def build_document(raw: RawDocument, chunk_chars: int = DEFAULT_CHUNK_CHARS) -> Document:
