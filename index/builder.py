@@ -177,7 +177,9 @@ def _write_version(
     if progress:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(texts), desc="embedding", unit="chunk", leave=False)
+        bar = tqdm(
+            total=len(texts), desc="embedding passages and windows", unit="text", leave=False
+        )
     try:
         vectors, computed = embed_with_cache(
             texts,

@@ -10,7 +10,10 @@ import time
 class KeyValueFormatter(logging.Formatter):
     """Formats records as ``ts level logger msg key=value ...`` lines."""
 
-    _skip = frozenset(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message"}
+    _skip = frozenset(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {
+        "message",
+        "color_message",  # uvicorn's copy of the message with terminal colours
+    }
 
     def format(self, record: logging.LogRecord) -> str:
         ts = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
@@ -32,5 +35,5 @@ def setup_logging(level: str = "INFO") -> None:
         handler.setFormatter(KeyValueFormatter())
         root.addHandler(handler)
     root.setLevel(level.upper())
-    for noisy in ("bm25s", "httpx", "sentence_transformers"):  # chatty at INFO/DEBUG
+    for noisy in ("bm25s", "httpx", "sentence_transformers", "faiss"):  # chatty below WARNING
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
