@@ -89,3 +89,27 @@ def join_wrapped(prev: str, nxt: str, vocab: set[str]) -> str:
                 return prev[:-1] + nxt
         return prev + nxt
     return f"{prev} {nxt}"
+
+
+_NOTE_START = re.compile(r"^(\d{1,3})\s+\S")
+
+
+def split_footnotes(lines: list[str]) -> tuple[list[str], list[str]]:
+    """Split a page's lines into body and the footnotes at its foot.
+
+    Footnotes are the trailing lines from the first ``N text`` line whose number N the body
+    refers to (``onderzoek1``, ``geweld.12``) and whose numbers count up from there; a
+    numbered list in the body has no such references, so it stays body.
+    """
+    for i, line in enumerate(lines):
+        m = _NOTE_START.match(line)
+        if not m or i == 0:
+            continue
+        first = int(m.group(1))
+        body = " ".join(lines[:i])
+        if not re.search(rf"[^\s\d]{first}\b", body):
+            continue
+        numbers = [int(n.group(1)) for x in lines[i:] if (n := _NOTE_START.match(x))]
+        if numbers == list(range(first, first + len(numbers))):
+            return lines[:i], lines[i:]
+    return lines, []

@@ -13,6 +13,7 @@ from ingest.clean import (
     is_page_furniture,
     is_running_edge,
     repeated_edges,
+    split_footnotes,
     vocabulary,
 )
 from ingest.lang import detect_language
@@ -49,13 +50,16 @@ def build_document(raw: RawDocument, chunk_chars: int = DEFAULT_CHUNK_CHARS) -> 
     page_lines = [[clean_line(x) for x in p.text.split("\n")] for p in raw.pages]
     edges = repeated_edges([[x for x in lines if x] for lines in page_lines])
     lines: list[Line] = []
-    for page, texts in zip(raw.pages, page_lines, strict=True):
-        for text in texts:
-            if text and not is_page_furniture(text) and not is_running_edge(text, edges):
-                lines.append(Line(text, page.number))
     footnotes: dict[int, list[str]] = {}
-    for p in raw.pages:  # inferred pages may share a number: keep every page's notes
-        footnotes.setdefault(p.number, []).extend(clean_line(n) for n in p.footnotes)
+    for page, texts in zip(raw.pages, page_lines, strict=True):
+        body = [
+            t for t in texts if t and not is_page_furniture(t) and not is_running_edge(t, edges)
+        ]
+        body, notes = split_footnotes(body)
+        lines.extend(Line(t, page.number) for t in body)
+        # inferred pages may share a number: keep every page's notes
+        footnotes.setdefault(page.number, []).extend(notes)
+        footnotes[page.number].extend(clean_line(n) for n in page.footnotes)
     vocab = vocabulary(line.text for line in lines)
     widths = sorted(len(line.text) for line in lines) or [80]
     width = int(widths[int(0.9 * (len(widths) - 1))])
