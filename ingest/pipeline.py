@@ -52,11 +52,11 @@ def build_document(raw: RawDocument, chunk_chars: int = DEFAULT_CHUNK_CHARS) -> 
     lines: list[Line] = []
     footnotes: dict[int, list[str]] = {}
     for page, texts in zip(raw.pages, page_lines, strict=True):
-        body = [
+        kept = [
             t for t in texts if t and not is_page_furniture(t) and not is_running_edge(t, edges)
         ]
-        body, notes = split_footnotes(body)
-        lines.extend(Line(t, page.number) for t in body)
+        kept, notes = split_footnotes(kept)
+        lines.extend(Line(t, page.number) for t in kept)
         # inferred pages may share a number: keep every page's notes
         footnotes.setdefault(page.number, []).extend(notes)
         footnotes[page.number].extend(clean_line(n) for n in page.footnotes)
