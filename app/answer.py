@@ -99,7 +99,8 @@ def confidence(stats: SearchStats, answer: Answer | None) -> float:
 
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-UNSUPPORTED_YEAR_FACTOR = 0.25
+UNSUPPORTED_YEAR_FACTOR = 0.1
+JUDGE_DEPTH = 5  # passages looked at for the year check, however few are shown
 
 
 def missing_years(question: str, hits: list[Hit]) -> list[str]:
@@ -110,12 +111,17 @@ def missing_years(question: str, hits: list[Hit]) -> list[str]:
 
 
 def judge(
-    question: str, hits: list[Hit], stats: SearchStats, weights: TermWeights
+    question: str,
+    hits: list[Hit],
+    stats: SearchStats,
+    weights: TermWeights,
+    shown: int | None = None,
 ) -> tuple[Answer | None, float]:
-    """The answering sentence and the confidence in it. A year the question names that no
-    returned passage mentions means the passages cannot answer it (2019 figures are not in a
-    report on 2016–2017), so the confidence drops."""
-    answer = best_sentence(question, hits, weights)
+    """The answering sentence (from the first ``shown`` hits) and the confidence in it. A year
+    the question names that none of the hits mentions means they cannot answer it (2019
+    figures are not in a report on 2016–2017), so the confidence falls below any threshold
+    worth using."""
+    answer = best_sentence(question, hits[:shown], weights)
     conf = confidence(stats, answer)
     if missing_years(question, hits):
         conf = round(conf * UNSUPPORTED_YEAR_FACTOR, 4)

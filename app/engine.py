@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.answer import Answer, TermWeights, judge
+from app.answer import JUDGE_DEPTH, Answer, TermWeights, judge
 from index import layout
 from index.batching import BatchingEmbedder
 from index.builder import ReindexReport, reindex
@@ -156,10 +156,11 @@ class Engine:
             took = (time.perf_counter() - t0) * 1000
             return AskResult(**{**hit.__dict__, "question": q, "took_ms": took, "cached": True})
         language = detect_language(q, default="unknown")
-        hits, stats = loaded.searcher.search_with_stats(
-            q, top_k=top_k, document_id=document_id, language=language
+        pool, stats = loaded.searcher.search_with_stats(
+            q, top_k=max(top_k, JUDGE_DEPTH), document_id=document_id, language=language
         )
-        answer, conf = judge(loaded.searcher.expand(q), hits, stats, loaded.weights)
+        hits = pool[:top_k]
+        answer, conf = judge(loaded.searcher.expand(q), pool, stats, loaded.weights, top_k)
         answerable = bool(hits) and conf >= self.settings.abstain_threshold
         result = AskResult(
             question=q,
