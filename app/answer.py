@@ -100,7 +100,7 @@ def confidence(stats: SearchStats, answer: Answer | None) -> float:
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 UNSUPPORTED_YEAR_FACTOR = 0.1
-JUDGE_DEPTH = 5  # passages looked at for the year check, however few are shown
+JUDGE_DEPTH = 5  # passages retrieved for judging, however few are shown
 
 
 def missing_years(question: str, hits: list[Hit]) -> list[str]:
@@ -118,11 +118,12 @@ def judge(
     shown: int | None = None,
 ) -> tuple[Answer | None, float]:
     """The answering sentence (from the first ``shown`` hits) and the confidence in it. A year
-    the question names that none of the hits mentions means they cannot answer it (2019
-    figures are not in a report on 2016–2017), so the confidence falls below any threshold
-    worth using."""
+    the question names that the answering passage does not mention means it cannot answer it
+    (2019 figures are not in a report on 2016–2017), so the confidence falls below any
+    threshold worth using."""
     answer = best_sentence(question, hits[:shown], weights)
     conf = confidence(stats, answer)
-    if missing_years(question, hits):
+    source = [h for h in hits if answer and h.chunk.id == answer.passage_id]
+    if missing_years(question, source or hits[:1]):
         conf = round(conf * UNSUPPORTED_YEAR_FACTOR, 4)
     return answer, conf
