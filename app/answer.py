@@ -99,7 +99,12 @@ def confidence(stats: SearchStats, answer: Answer | None) -> float:
 
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-UNSUPPORTED_YEAR_FACTOR = 0.1
+UNSUPPORTED_FACTOR = 0.1
+_NUMBER = re.compile(
+    r"\d|\b(één|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien|veertien|"
+    r"vijftien|zestien|twintig|honderd|duizend|miljoen|miljard|helft|derde|kwart)\b",
+    re.IGNORECASE,
+)
 JUDGE_DEPTH = 5  # passages retrieved for judging, however few are shown
 
 
@@ -110,6 +115,12 @@ def missing_years(question: str, hits: list[Hit]) -> list[str]:
     return [y for y in years if y not in text]
 
 
+def lacks_asked_number(question: str, answer: Answer | None) -> bool:
+    """A question asking how many, how much or when, whose answer sentence has no number."""
+    wants = bool(_NUMBER_QUESTION.search(question))
+    return wants and not (answer and _NUMBER.search(answer.text))
+
+
 def judge(
     question: str,
     hits: list[Hit],
@@ -117,13 +128,15 @@ def judge(
     weights: TermWeights,
     shown: int | None = None,
 ) -> tuple[Answer | None, float]:
-    """The answering sentence (from the first ``shown`` hits) and the confidence in it. A year
-    the question names that the answering passage does not mention means it cannot answer it
-    (2019 figures are not in a report on 2016–2017), so the confidence falls below any
-    threshold worth using."""
+    """The answering sentence (from the first ``shown`` hits) and the confidence in it.
+
+    Two checks of the answer's type keep only a tenth of the confidence, below any threshold
+    worth using: a year the question names that the answering passage does not mention (2019
+    figures are not in a report on 2016–2017), and a question for a number or date whose
+    answering sentence holds none."""
     answer = best_sentence(question, hits[:shown], weights)
     conf = confidence(stats, answer)
     source = [h for h in hits if answer and h.chunk.id == answer.passage_id]
-    if missing_years(question, source or hits[:1]):
-        conf = round(conf * UNSUPPORTED_YEAR_FACTOR, 4)
+    if missing_years(question, source or hits[:1]) or lacks_asked_number(question, answer):
+        conf = round(conf * UNSUPPORTED_FACTOR, 4)
     return answer, conf

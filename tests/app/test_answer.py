@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from app.answer import Answer, TermWeights, best_sentence, confidence, judge, missing_years
+from app.answer import (
+    Answer,
+    TermWeights,
+    best_sentence,
+    confidence,
+    judge,
+    lacks_asked_number,
+    missing_years,
+)
 from index.search import Hit, SearchStats
 from ingest.models import Chunk
 
@@ -67,3 +75,14 @@ def test_a_year_no_passage_mentions_lowers_the_confidence() -> None:
     assert conf == pytest.approx(confidence(stats, answer) * 0.1, abs=1e-3)
     _, known_year = judge("Hoeveel Centra Seksueel Geweld waren er in 2017?", hits, stats, weights)
     assert known_year > conf
+
+
+def test_a_number_question_needs_a_number_in_its_answer() -> None:
+    with_number = Answer("Er zijn zestien centra.", "c1", 0, 10, 0.5)
+    with_digits = Answer("In 2017 waren er 1103 slachtoffers.", "c1", 0, 10, 0.5)
+    without = Answer("De centra helpen slachtoffers.", "c1", 0, 10, 0.5)
+    assert not lacks_asked_number("Hoeveel centra zijn er?", with_number)
+    assert not lacks_asked_number("How many victims were there?", with_digits)
+    assert lacks_asked_number("Hoeveel centra zijn er?", without)
+    assert lacks_asked_number("Hoeveel centra zijn er?", None)
+    assert not lacks_asked_number("Wat doen de centra?", without)
