@@ -76,7 +76,6 @@ class NormalizedText:
                     starts.append(m.start() + i)
         self.text = "".join(chars)
         self._orig = starts
-        self._len = len(text)
 
     def find(self, span: str) -> tuple[int, int] | None:
         """(start, end) in the original text of the whitespace-normalised ``span``."""
@@ -86,9 +85,6 @@ class NormalizedText:
             return None
         end = i + len(needle) - 1
         return self._orig[i], self._orig[end] + 1
-
-    def original_offset(self, i: int) -> int:
-        return self._orig[min(i, len(self._orig) - 1)] if self._orig else 0
 
 
 def page_at(page_spans: list[tuple[int, int, int]], offset: int) -> int | None:

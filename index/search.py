@@ -85,10 +85,10 @@ class Snapshot:
         for doc in manifest.get("documents", []):
             for short, long in doc.get("abbreviations", {}).items():
                 self.abbreviations.setdefault(short, long)
-        self.by_document: dict[str, np.ndarray] = {}
+        positions: dict[str, list[int]] = {}
         for i, c in enumerate(chunks):
-            self.by_document.setdefault(c.document_id, np.zeros(0, np.int64))
-            self.by_document[c.document_id] = np.append(self.by_document[c.document_id], i)
+            positions.setdefault(c.document_id, []).append(i)
+        self.by_document = {d: np.asarray(ids, np.int64) for d, ids in positions.items()}
 
     @classmethod
     def load(cls, root: Path, embedder: Embedder) -> Snapshot:
