@@ -82,6 +82,8 @@ class Engine:
         self._cache_lock = threading.Lock()
         self.reindex_status = ReindexStatus()
         self._reindex_thread: threading.Thread | None = None
+        self._reindex_guard = threading.Lock()
+        self._reindex_again = False
         warm_up()
 
     # -- index -----------------------------------------------------------------------------
@@ -196,19 +198,27 @@ class Engine:
             status.running, status.finished_at = False, time.time()
 
     def reindex_in_background(self) -> bool:
-        """Start a reindex thread; False when one is already running."""
-        if self._reindex_thread and self._reindex_thread.is_alive():
-            return False
+        """Start a reindex thread; when one is running, it runs once more after it (so a file
+        added meanwhile is indexed too) and this returns False."""
+        with self._reindex_guard:
+            if self._reindex_thread and self._reindex_thread.is_alive():
+                self._reindex_again = True
+                return False
 
-        def run() -> None:
-            try:
-                self.reindex_now()
-            except Exception:
-                log.exception("background reindex failed")
+            def run() -> None:
+                while True:
+                    try:
+                        self.reindex_now()
+                    except Exception:
+                        log.exception("background reindex failed")
+                    with self._reindex_guard:
+                        if not self._reindex_again:
+                            return
+                        self._reindex_again = False
 
-        self._reindex_thread = threading.Thread(target=run, name="reindex", daemon=True)
-        self._reindex_thread.start()
-        return True
+            self._reindex_thread = threading.Thread(target=run, name="reindex", daemon=True)
+            self._reindex_thread.start()
+            return True
 
     def wait_for_reindex(self, timeout: float | None = None) -> None:
         if self._reindex_thread:
