@@ -18,11 +18,13 @@ def section_leaf(section: str) -> str:
 
 
 def retrieval_text(chunk: Chunk, with_section: bool = True) -> str:
-    """Passage text for embedding and BM25; the section title in front, unless it is there."""
+    """Passage text for embedding and BM25: the section title in front (unless it is there)
+    and, for a table cut off from its introduction, that introduction."""
+    body = f"{chunk.context}\n{chunk.text}" if chunk.context else chunk.text
     leaf = section_leaf(chunk.section)
     if not with_section or not leaf or chunk.text.startswith(leaf):
-        return chunk.text
-    return f"{leaf}\n{chunk.text}"
+        return body
+    return f"{leaf}\n{body}"
 
 
 def sentence_windows(chunk: Chunk, size: int = WINDOW_CHARS) -> list[str]:

@@ -47,6 +47,7 @@ class Chunk:
     lang: str
     title: str = ""
     source: str = ""
+    context: str = ""  # for retrieval only: the sentences that introduce a table cut off from it
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

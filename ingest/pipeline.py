@@ -6,7 +6,7 @@ import statistics
 from collections.abc import Iterator
 from pathlib import Path
 
-from ingest.blocks import Line, build_blocks, render
+from ingest.blocks import Block, Line, build_blocks, render
 from ingest.chunk import chunk_id, chunk_spans
 from ingest.clean import (
     clean_line,
@@ -19,6 +19,7 @@ from ingest.clean import (
 from ingest.lang import detect_language
 from ingest.loaders import SUPPORTED_SUFFIXES, load
 from ingest.models import Chunk, Document, RawDocument
+from ingest.sentences import sentence_spans
 from vraagbaak.settings import Settings
 
 DEFAULT_CHUNK_CHARS = 1150
@@ -76,6 +77,7 @@ def build_document(raw: RawDocument, chunk_chars: int = DEFAULT_CHUNK_CHARS) -> 
         pages_inferred=inferred,
         sections=list(dict.fromkeys(b.section for b in blocks if b.kind == "heading")),
     )
+    intros = _table_intros(text, blocks, offsets)
     for span in chunk_spans(text, blocks, offsets, chunk_chars):
         body = text[span.start : span.end]
         first, last = pages_of(page_spans, span.start, span.end)
@@ -93,9 +95,41 @@ def build_document(raw: RawDocument, chunk_chars: int = DEFAULT_CHUNK_CHARS) -> 
                 lang=detect_language(body),
                 title=raw.title,
                 source=raw.source,
+                context=_intro_for(intros, span.start, span.end),
             )
         )
     return doc
+
+
+INTRO_CHARS = 400
+INTRO_REACH = 200  # a table this close to a passage's start is what the passage is about
+
+
+def _intro_for(intros: dict[int, tuple[int, str]], start: int, end: int) -> str:
+    """The introduction of a table that opens the passage [start, end), unless the passage
+    already holds that introduction."""
+    for table_start, (intro_start, intro) in intros.items():
+        if start <= table_start < min(end, start + INTRO_REACH) and start > intro_start:
+            return intro
+    return ""
+
+
+def _table_intros(
+    text: str, blocks: list[Block], offsets: list[tuple[int, int]]
+) -> dict[int, tuple[int, str]]:
+    """For each table (by start offset), the end of the paragraph just before it in the same
+    section: what the table's numbers are about, for a table too long to share a passage."""
+    intros: dict[int, tuple[int, str]] = {}
+    for i, block in enumerate(blocks[1:], start=1):
+        before = blocks[i - 1]
+        if block.kind == "table" and before.kind == "para" and before.section == block.section:
+            s, e = offsets[i - 1]
+            spans = sentence_spans(text, s, e)
+            while len(spans) > 1 and spans[-1][1] - spans[0][0] > INTRO_CHARS:
+                spans = spans[1:]
+            if spans:
+                intros[offsets[i][0]] = (spans[0][0], text[spans[0][0] : spans[-1][1]])
+    return intros
 
 
 def pages_of(page_spans: list[tuple[int, int, int]], start: int, end: int) -> tuple[int, int]:

@@ -39,7 +39,7 @@ class Settings(BaseSettings):
         200_000, ge=1, description="Vectors above which an approximate (HNSW) index is used"
     )
     abstain_threshold: float = Field(
-        0.181, ge=0, le=1, description="Confidence below which a question is unanswerable"
+        0.186, ge=0, le=1, description="Confidence below which a question is unanswerable"
     )
     query_cache_size: int = Field(1024, ge=0, description="Answers kept for repeated questions")
     log_level: str = Field("INFO", description="Logging level")

@@ -250,3 +250,21 @@ def test_chunk_round_trips_through_dict(corpus_doc: Document) -> None:
 
 def test_normalize_ws() -> None:
     assert normalize_ws("  a\n\n b\t c  ") == "a b c"
+
+
+def test_a_table_cut_off_from_its_introduction_carries_it_as_context() -> None:
+    from ingest.models import Page, RawDocument
+    from ingest.pipeline import build_document
+
+    intro = (
+        "Onderstaande cijfers zien op de gehele instroom van verdachten bij het OM in 2016 en "
+        "2017. Het gaat om verdachten, niet om delicten."
+    )
+    rows = "\n".join(f"SR {100 + i} {i * 7} {i * 5} {i * 12}" for i in range(60))
+    text = f"V.13.2 Data van het OM\n\n{intro}\n\nTotal 2016 2017\n{rows}\n"
+    doc = build_document(RawDocument("r.txt", "R", "0" * 64, "text", (Page(1, text),)))
+    table = next(c for c in doc.chunks if "SR 142" in c.text)
+    assert intro not in table.text  # too long to travel together
+    assert table.context.startswith("Onderstaande cijfers")
+    assert doc.text[table.char_start : table.char_end] == table.text
+    assert all(not c.context for c in doc.chunks if c is not table)
