@@ -28,7 +28,7 @@ from index.lexical import LexicalIndex
 from index.passages import dense_units, retrieval_text
 from index.store import FaissStore
 from ingest.models import Chunk
-from ingest.pipeline import ingest_with_settings, iter_report_files
+from ingest.pipeline import INGEST_VERSION, ingest_with_settings, iter_report_files
 from vraagbaak.errors import IngestError, UnsupportedFileError
 from vraagbaak.settings import Settings
 
@@ -99,8 +99,12 @@ def reindex(
     with layout.reindex_lock(root):
         layout.prune(root)
         manifest, old_chunks = _previous(root)
-        if manifest and manifest.get("embedder") != embedder.name:
-            force = True  # vectors of another model cannot be mixed in
+        if manifest and (
+            manifest.get("embedder") != embedder.name  # vectors of another model can't mix
+            or manifest.get("ingest_version") != INGEST_VERSION
+            or manifest.get("chunk_chars") != settings.chunk_chars
+        ):
+            force = True
         old_docs = {d["source"]: d for d in manifest.get("documents", [])}
         sources = collect_sources(paths if paths is not None else [settings.corpus_dir])
         docs: list[dict[str, Any]] = []
@@ -215,6 +219,7 @@ def _write_version(
             "dim": embedder.dim,
             "store": store.kind,
             "chunk_chars": settings.chunk_chars,
+            "ingest_version": INGEST_VERSION,
             "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "chunks": len(chunks),
             "vectors": len(texts),

@@ -23,6 +23,9 @@ from ingest.sentences import sentence_spans
 from vraagbaak.settings import Settings
 
 DEFAULT_CHUNK_CHARS = 1150
+# Raised whenever cleaning or chunking changes what a file becomes, so that a reindex
+# re-reads reports whose bytes did not change (their embeddings stay cached).
+INGEST_VERSION = 2
 
 
 def ingest_file(

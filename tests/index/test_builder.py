@@ -270,3 +270,21 @@ def test_corpus_inside_a_dot_folder_is_found(tmp_path: Path) -> None:
     (folder / "rapport.txt").write_text("Inleiding\n\nEen korte tekst over opvang.\n")
     (folder / ".verborgen.txt").write_text("Inleiding\n\nDit bestand is verborgen.\n")
     assert collect_sources([folder]) == [folder / "rapport.txt"]
+
+
+def test_changed_passage_size_or_ingest_version_rereads_unchanged_reports(
+    settings: Settings, corpus: Path
+) -> None:
+    from index import builder
+
+    reindex(settings, FakeEmbedder())
+    smaller = settings.model_copy(update={"chunk_chars": 400})
+    report = reindex(smaller, FakeEmbedder())
+    assert report.changed and len(report.replaced) == 2 and not report.unchanged
+    assert reindex(smaller, FakeEmbedder()).changed is False
+    original = builder.INGEST_VERSION
+    try:
+        builder.INGEST_VERSION = original + 1
+        assert reindex(smaller, FakeEmbedder()).changed is True
+    finally:
+        builder.INGEST_VERSION = original
