@@ -91,7 +91,7 @@ def ingest(
     out.print(
         f"index {state}: {report.chunks} passages; added {len(report.added)}, "
         f"replaced {len(report.replaced)}, removed {len(report.removed)}, "
-        f"unchanged {len(report.unchanged)}; embedded {report.embedded} passages "
+        f"unchanged {len(report.unchanged)}; embedded {report.embedded} texts "
         f"in {report.seconds:.1f} s"
     )
     for _source, message in report.failures:
