@@ -26,6 +26,7 @@ ENV PATH=/opt/venv/bin:$PATH \
     VRAAGBAAK_CORPUS_DIR=/srv/vraagbaak/corpus \
     VRAAGBAAK_DATA_DIR=/srv/vraagbaak/data \
     VRAAGBAAK_HOST=0.0.0.0 VRAAGBAAK_PORT=8000
+RUN mkdir -p /srv/vraagbaak/data && chown -R vraagbaak:vraagbaak /srv/vraagbaak
 WORKDIR /srv/vraagbaak
 COPY --chown=vraagbaak:vraagbaak corpus ./corpus
 USER vraagbaak
