@@ -115,7 +115,7 @@ def test_ingest_corpus(runner: CliRunner, settings: Settings, corpus: Path) -> N
     again = invoke(runner, "ingest")
     assert again.exit_code == 0, again.output
     assert "index unchanged" in flat(again.stdout)
-    assert "embedded 0 passages" in flat(again.stdout)
+    assert "embedded 0 texts" in flat(again.stdout)
 
 
 def test_ingest_with_a_bad_file(runner: CliRunner, settings: Settings, corpus: Path) -> None:
