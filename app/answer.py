@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-import math
-import re
-from collections import Counter
 from dataclasses import dataclass
 
+from app.asked import Asked
+from app.terms import TermWeights
 from index.lexical import tokenize
 from index.passages import sentence_windows
-from index.search import Hit, SearchStats
+from index.search import Hit, Searcher, SearchStats
 from ingest.sentences import sentence_spans
 from ingest.structure import parse_heading
 
-_NUMBER_QUESTION = re.compile(
-    r"\b(hoeveel|hoe veel|wanneer|welk jaar|in welk|how many|how much|when|what year|aantal|"
-    r"percentage|bedrag)\b",
-    re.IGNORECASE,
-)
-
-
 Z_LOW, Z_HIGH = 2.0, 6.0  # dense z-scores mapped onto 0..1
-WINDOW_BONUS = 0.2
+WINDOW_BONUS = 0.2  # the sentence lies where the dense side matched the question
+RANK_COST = 0.08  # per rank of the passage the sentence is in
+FIT_MARGIN = 0.4  # how much less a sentence that can answer may cover than the best one
+PAIR_COST = 0.1  # a sentence with the next one, when the next holds what was asked
+UNSUPPORTED_FACTOR = 0.1  # what is left of the confidence in an answer that cannot be it
+JUDGE_DEPTH = 5  # passages retrieved for judging, however few are shown
 
 
 @dataclass(frozen=True)
@@ -33,48 +30,47 @@ class Answer:
     start: int
     end: int
     coverage: float
-
-
-class TermWeights:
-    """Inverse document frequencies of stemmed terms over the indexed passages."""
-
-    def __init__(self, passages: list[str]) -> None:
-        df: Counter[str] = Counter()
-        for text in passages:
-            df.update(set(tokenize(text)))
-        self._n = max(1, len(passages))
-        self._df = df
-
-    def idf(self, term: str) -> float:
-        return math.log(1 + (self._n - self._df.get(term, 0) + 0.5) / (self._df.get(term, 0) + 0.5))
+    misfit: str | None = None  # why it cannot be what was asked, when nothing better was found
 
 
 def best_sentence(
-    question: str, hits: list[Hit], weights: TermWeights, depth: int = 3
+    asked: Asked, hits: list[Hit], weights: TermWeights, depth: int = 3
 ) -> Answer | None:
-    """The sentence of the top passages that covers most of the question's (weighted) terms."""
-    terms = set(tokenize(question))
-    if not hits:
-        return None
-    total = sum(weights.idf(t) for t in terms) or 1.0
-    wants_number = bool(_NUMBER_QUESTION.search(question))
+    """The sentence of the top passages that covers most of the question's (weighted) terms.
+
+    A sentence that can be what was asked (see :meth:`Asked.misfit`) is preferred over a
+    better-covering one that cannot, unless it covers far less (``FIT_MARGIN``); a sentence
+    may bring the next one along when that one holds the figure asked for. When nothing can
+    be the answer, the best-covering sentence is returned with the reason in ``misfit``."""
+    total = sum(weights.idf(t) for t in asked.terms) or 1.0
     best: tuple[float, Answer] | None = None
+    best_fit: tuple[float, Answer] | None = None
     for rank, hit in enumerate(hits[:depth]):
         text = hit.chunk.text
         window = _window_span(hit)
-        for s, e in sentence_spans(text):
-            sentence = text[s:e]
-            if len(sentence) < 15 or parse_heading(sentence, None) is not None:
-                continue
-            found = terms & set(tokenize(sentence))
+        spans = [
+            (s, e)
+            for s, e in sentence_spans(text)
+            if e - s >= 15 and parse_heading(text[s:e], None) is None
+        ]
+        for i, (s, e) in enumerate(spans):
+            found = asked.terms & set(tokenize(text[s:e]))
             coverage = sum(weights.idf(t) for t in found) / total
-            score = coverage - 0.08 * rank
+            score = coverage - RANK_COST * rank
             if window and window[0] <= s and e <= window[1]:
-                score += WINDOW_BONUS  # the dense side matched the question here
-            if wants_number and re.search(r"\d", sentence):
-                score += 0.15
-            if best is None or score > best[0]:
-                best = (score, Answer(sentence, hit.chunk.id, s, e, coverage))
+                score += WINDOW_BONUS
+            candidates = [(score, e)]
+            if i + 1 < len(spans):
+                candidates.append((score - PAIR_COST, spans[i + 1][1]))
+            for cand_score, end in candidates:
+                misfit = asked.misfit(text[s:end], hit)
+                answer = Answer(text[s:end], hit.chunk.id, s, end, coverage, misfit)
+                if end == e and (best is None or cand_score > best[0]):
+                    best = (cand_score, answer)
+                if misfit is None and (best_fit is None or cand_score > best_fit[0]):
+                    best_fit = (cand_score, answer)
+    if best_fit and best and best_fit[0] >= best[0] - FIT_MARGIN:
+        return best_fit[1]
     return best[1] if best else None
 
 
@@ -98,31 +94,19 @@ def confidence(stats: SearchStats, answer: Answer | None) -> float:
     return round(0.6 * z + 0.25 * float(stats.agree) + 0.15 * coverage, 4)
 
 
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-UNSUPPORTED_FACTOR = 0.1
-_NUMBER = re.compile(
-    r"\d|\b(één|een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien|veertien|"
-    r"vijftien|zestien|twintig|honderd|duizend|miljoen|miljard|helft|derde|kwart)\b",
-    re.IGNORECASE,
-)
-JUDGE_DEPTH = 5  # passages retrieved for judging, however few are shown
-
-
-def missing_years(question: str, hits: list[Hit]) -> list[str]:
-    """Years the question asks about that none of the returned passages mention."""
-    years = sorted(set(_YEAR.findall(question)))
-    text = " ".join(h.chunk.text for h in hits)
-    return [y for y in years if y not in text]
-
-
-def lacks_asked_number(question: str, answer: Answer | None) -> bool:
-    """A question asking how many, how much or when, whose answer sentence has no number."""
-    wants = bool(_NUMBER_QUESTION.search(question))
-    return wants and not (answer and _NUMBER.search(answer.text))
+def read_question(question: str, searcher: Searcher, weights: TermWeights, language: str) -> Asked:
+    """The question as the judge reads it, with the abbreviations the reports define."""
+    return Asked.read(
+        question,
+        weights,
+        language,
+        expanded=searcher.expand(question),
+        abbreviations=searcher.snapshot.abbreviations,
+    )
 
 
 def judge(
-    question: str,
+    asked: Asked,
     hits: list[Hit],
     stats: SearchStats,
     weights: TermWeights,
@@ -130,13 +114,11 @@ def judge(
 ) -> tuple[Answer | None, float]:
     """The answering sentence (from the first ``shown`` hits) and the confidence in it.
 
-    Two checks of the answer's type keep only a tenth of the confidence, below any threshold
-    worth using: a year the question names that the answering passage does not mention (2019
-    figures are not in a report on 2016–2017), and a question for a number or date whose
-    answering sentence holds none."""
-    answer = best_sentence(question, hits[:shown], weights)
+    An answer that cannot be what was asked (see :meth:`Asked.misfit`), or a question about a
+    name no report uses, keeps a tenth of the confidence: below any threshold worth using,
+    while the order among such answers is kept."""
+    answer = best_sentence(asked, hits[:shown], weights)
     conf = confidence(stats, answer)
-    source = [h for h in hits if answer and h.chunk.id == answer.passage_id]
-    if missing_years(question, source or hits[:1]) or lacks_asked_number(question, answer):
+    if answer is None or answer.misfit or asked.unknown:
         conf = round(conf * UNSUPPORTED_FACTOR, 4)
     return answer, conf

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.answer import JUDGE_DEPTH, Answer, TermWeights, judge
+from app.answer import JUDGE_DEPTH, Answer, judge, read_question
+from app.terms import TermWeights
 from index import layout
 from index.batching import BatchingEmbedder
 from index.builder import ReindexReport, reindex
@@ -162,7 +163,8 @@ class Engine:
             q, top_k=max(top_k, JUDGE_DEPTH), document_id=document_id, language=language
         )
         hits = pool[:top_k]
-        answer, conf = judge(loaded.searcher.expand(q), pool, stats, loaded.weights, top_k)
+        asked = read_question(q, loaded.searcher, loaded.weights, language)
+        answer, conf = judge(asked, pool, stats, loaded.weights, top_k)
         answerable = bool(hits) and conf >= self.settings.abstain_threshold
         result = AskResult(
             question=q,

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.answer import TermWeights, judge
+from app.answer import judge, read_question
+from app.terms import TermWeights
 from eval.gold import DEFAULT_GOLD, GoldItem, NormalizedText, load_gold, page_at
 from eval.metrics import abstention_scores, is_hit, mrr_at, ndcg_at, percentile, recall_at
 from eval.report import write_reports
@@ -21,7 +22,7 @@ from index.cache import EmbeddingCache
 from index.embedders import Embedder, make_embedder
 from index.passages import retrieval_text
 from index.search import Searcher
-from ingest.lang import warm_up
+from ingest.lang import detect_language, warm_up
 from ingest.models import Document
 from ingest.pipeline import ingest_with_settings, iter_report_files
 from vraagbaak.errors import ConfigError
@@ -113,8 +114,12 @@ def _run_config(
                 query_vectors[text] = (vec, (time.perf_counter() - t0) * 1000)
             qv, embed_ms = query_vectors[text]
         t0 = time.perf_counter()
-        hits, stats = searcher.search_with_stats(item.question, top_k=K, query_vector=qv)
-        answer, conf = judge(searcher.expand(item.question), hits, stats, weights)
+        language = detect_language(item.question, default="unknown")
+        hits, stats = searcher.search_with_stats(
+            item.question, top_k=K, query_vector=qv, language=language
+        )
+        asked = read_question(item.question, searcher, weights, language)
+        answer, conf = judge(asked, hits, stats, weights)
         took = (time.perf_counter() - t0) * 1000 + embed_ms
         passages = [(h.chunk.document_id, h.chunk.char_start, h.chunk.char_end) for h in hits]
         first = (

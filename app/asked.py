@@ -1,0 +1,151 @@
+"""What a question asks for, read once, and whether a sentence can be that answer.
+
+A passage on the right topic often does not hold what was asked: the year is another, the
+figure is of something else, the organisation named is not the one asked about. These
+checks are how a report shows it is silent on something it does discuss.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from app.answertype import AnswerType, counted_word, expected_type, holds
+from app.terms import PREFIX, TermWeights
+from index.lexical import tokenize
+from index.search import Hit
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_WORD = r"(?:[A-ZÀ-Ý][\w-]*[a-zà-ÿ][\w-]*|[A-Z]{2,}[\w-]*)"
+# a run of capitalised words after the first word of a sentence, small words allowed inside
+_NAME = re.compile(
+    rf"(?<![.?!:]\s)(?<!^)\b{_WORD}"
+    rf"(?:\s+(?:(?:van|voor|tegen|de|der|het|en|of|for|the|and)\s+)*{_WORD})*"
+)
+COMMON_NAME = 0.1  # a name in more than this share of the passages says little of what is asked
+
+
+def names(question: str) -> list[str]:
+    """The names in a question: runs of capitalised words after its first word.
+
+    >>> names("Sinds wanneer is het Verdrag van Istanbul in Nederland van kracht?")
+    ['Verdrag van Istanbul', 'Nederland']
+    """
+    return [m.group(0) for m in _NAME.finditer(" ".join(question.split()))]
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What a question asks for: its terms, the kind of answer, the years it names, for
+    "hoeveel X" the X counted, and the specific names it is about."""
+
+    question: str
+    terms: frozenset[str]
+    kind: AnswerType
+    years: frozenset[str]
+    counted: frozenset[str]
+    names: tuple[frozenset[str], ...]  # per name, the word prefixes any one of which will do
+    unknown: tuple[str, ...]  # names no indexed passage uses
+
+    @classmethod
+    def read(
+        cls,
+        question: str,
+        weights: TermWeights,
+        language: str = "nl",
+        expanded: str | None = None,
+        abbreviations: Mapping[str, str] | None = None,
+    ) -> Asked:
+        """``expanded`` is the question widened with abbreviations (its terms are matched);
+        an abbreviation stands for its long form and the other way round. Names are read
+        from Dutch questions, and countries from English ones too: the other capitalised
+        words of an English question are mostly English words, not names."""
+        word = counted_word(question)
+        specific: list[frozenset[str]] = []
+        unknown: list[str] = []
+        for name in names(question):
+            terms = tokenize(COUNTRIES.get(name, name) if language == "en" else name)
+            if not terms:
+                continue
+            if not all(map(weights.known, terms)):
+                if language == "nl" or name in COUNTRIES:
+                    unknown.append(name)
+            elif language == "nl" and min(map(weights.share, terms)) < COMMON_NAME:
+                forms = terms + tokenize(_other_form(name, abbreviations or {}))
+                specific.append(frozenset(t[:PREFIX] for t in forms))
+        return cls(
+            question,
+            frozenset(tokenize(expanded or question)),
+            expected_type(question),
+            frozenset(_YEAR.findall(question)),
+            frozenset(tokenize(word)) if word else frozenset(),
+            tuple(specific),
+            tuple(unknown),
+        )
+
+    def misfit(self, text: str, hit: Hit) -> str | None:
+        """Why ``text`` (a sentence of ``hit``) cannot answer the question, or None.
+
+        - a year the question names that the passage does not mention (2019 figures are not
+          in a report on 2016–2017);
+        - a question for an amount, a duration, a date, a share or a count, and a sentence
+          holding none;
+        - a "hoeveel X" whose passage never mentions X;
+        - a specific name the question is about (``Kindertelefoon``) that the passage never
+          mentions: it answers about someone else."""
+        if self.years and not self.years <= set(_YEAR.findall(hit.chunk.text)):
+            return "year"
+        if not holds(self.kind, text):
+            return f"no {self.kind.value}"
+        if not (self.counted or self.names):
+            return None
+        passage = set(tokenize(f"{hit.chunk.context} {hit.chunk.text}"))
+        if self.counted and not self.counted & passage:
+            return "counted"
+        prefixes = {t[:PREFIX] for t in passage}
+        if any(not name & prefixes for name in self.names):
+            return "name"
+        return None
+
+
+# English names of countries a question may compare with, and the Dutch names a report uses
+COUNTRIES = {
+    "Belgium": "België",
+    "Germany": "Duitsland",
+    "France": "Frankrijk",
+    "Spain": "Spanje",
+    "Italy": "Italië",
+    "Portugal": "Portugal",
+    "Austria": "Oostenrijk",
+    "Denmark": "Denemarken",
+    "Sweden": "Zweden",
+    "Norway": "Noorwegen",
+    "Finland": "Finland",
+    "Ireland": "Ierland",
+    "Poland": "Polen",
+    "Greece": "Griekenland",
+    "Luxembourg": "Luxemburg",
+    "Switzerland": "Zwitserland",
+    "Turkey": "Turkije",
+    "Morocco": "Marokko",
+    "United Kingdom": "Verenigd Koninkrijk",
+    "UK": "Verenigd Koninkrijk",
+    "England": "Engeland",
+    "Scotland": "Schotland",
+    "United States": "Verenigde Staten",
+    "USA": "Verenigde Staten",
+    "Canada": "Canada",
+    "Australia": "Australië",
+    "Suriname": "Suriname",
+    "Aruba": "Aruba",
+    "Curaçao": "Curaçao",
+}
+
+
+def _other_form(name: str, abbreviations: Mapping[str, str]) -> str:
+    """The long form of an abbreviation, or the abbreviation of a long form."""
+    if name in abbreviations:
+        return abbreviations[name]
+    lowered = name.lower()
+    return " ".join(short for short, long in abbreviations.items() if long.lower() == lowered)
