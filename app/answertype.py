@@ -98,8 +98,7 @@ _MONEY_A = _any(
     r"\bmiljoen\b",
     r"\bmiljard\b",
     r"\bbedrag",
-    r"geld\b",
-    r"\bkosten\b",
+    r"\w+geld\b",  # a named amount ("zak- en kleedgeld"), not "geld" itself
     r"\bgratis\b",
     r"\bkosteloos\b",
     r"\bfree\b",

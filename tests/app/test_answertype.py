@@ -1,0 +1,81 @@
+"""The kind of answer a question asks for, and whether a text holds one."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.answertype import AnswerType, counted_word, expected_type, holds
+
+T = AnswerType
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Hoeveel extra geld krijgen politie en OM voor de aanpak van mensenhandel?", T.MONEY),
+        ("Wat heeft de campagne in totaal gekost?", T.MONEY),
+        ("Hoe hoog is de eigen bijdrage in de vrouwenopvang?", T.MONEY),
+        ("Wat bedroeg de decentralisatie-uitkering in 2015?", T.MONEY),
+        ("How much extra funding do municipalities receive?", T.MONEY),
+        ("Voor hoe lang legt de burgemeester een huisverbod op?", T.DURATION),
+        ("Wat is de maximale gevangenisstraf voor verkrachting?", T.DURATION),
+        ("What was the average waiting time for a shelter place?", T.DURATION),
+        ("Sinds wanneer is het Verdrag van kracht?", T.DATE),
+        ("In welk jaar liet het kabinet een genderscan uitvoeren?", T.DATE),
+        ("When did the Convention enter into force?", T.DATE),
+        ("Welk percentage vrouwen heeft seks tegen de wil meegemaakt?", T.SHARE),
+        ("Bij hoeveel procent van de slachtoffers is de dader een bekende?", T.SHARE),
+        ("Hoeveel meldingen kregen de centra in 2017?", T.COUNT),
+        ("How many shelter places are there for men?", T.COUNT),
+        # open and yes/no questions ask for no figure
+        ("Wanneer kan een huisverbod worden opgelegd?", T.NONE),
+        ("Wat doet Veilig Thuis?", T.NONE),
+        ("Is there national data on how many professionals were trained?", T.NONE),
+        ("Kan een vrouw haar aangifte intrekken?", T.NONE),
+    ],
+)
+def test_expected_type(question: str, kind: AnswerType) -> None:
+    assert expected_type(question) is kind
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "expected"),
+    [
+        (T.MONEY, "In 2017 is € 1 miljoen beschikbaar gesteld.", True),
+        (T.MONEY, "Zij houdt ten minste het zak- en kleedgeld over.", True),
+        (T.MONEY, "De hulplijn is gratis.", True),
+        (T.MONEY, "Gemeenten krijgen extra geld voor de aanpak.", False),
+        (T.DURATION, "Het huisverbod geldt tien dagen.", True),
+        (T.DURATION, "gemiddeld aantal dagen 122", True),
+        (T.DURATION, "Het gaat om meisjes boven de zestien jaar.", False),
+        (T.DURATION, "Ruim 800 mannen klopten de afgelopen jaren aan.", False),
+        (T.DATE, "Het Verdrag is op 1 maart 2016 van kracht geworden.", True),
+        (T.DATE, "Het Verdrag is van kracht.", False),
+        (T.SHARE, "22% van de vrouwen", True),
+        (T.SHARE, "Ruim de helft van de slachtoffers", True),
+        (T.SHARE, "Veel vrouwen", False),
+        (T.COUNT, "Er zijn 35 centrumgemeenten.", True),
+        (T.COUNT, "Er zijn zestien centra.", True),
+        (T.COUNT, "Sinds 10 oktober 2010 en volgens artikel 242 geldt dit.", False),
+        (T.COUNT, "Er is geen uitsplitsing naar adviezen en meldingen.", False),
+        (T.NONE, "Wat dan ook.", True),
+    ],
+)
+def test_holds(kind: AnswerType, text: str, expected: bool) -> None:
+    assert holds(kind, text) is expected
+
+
+@pytest.mark.parametrize(
+    ("question", "word"),
+    [
+        ("Hoeveel meldingen kregen de centra?", "meldingen"),
+        ("Door hoeveel medewerkers wordt de rapporteur ondersteund?", "medewerkers"),
+        ("Hoeveel extra plaatsen komen er?", "plaatsen"),
+        ("Hoeveel ontvingen de centrumgemeenten?", None),  # a verb: its subject follows
+        ("Hoeveel van de casussen ging over achterlating?", None),
+        ("Hoeveel geld is er uitgekeerd?", None),
+        ("Wat doet Veilig Thuis?", None),
+    ],
+)
+def test_counted_word(question: str, word: str | None) -> None:
+    assert counted_word(question) == word

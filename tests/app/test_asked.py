@@ -1,0 +1,78 @@
+"""Reading a question once, and the checks that tell a passage cannot answer it."""
+
+from __future__ import annotations
+
+from app.answertype import AnswerType
+from app.asked import Asked, names
+from app.terms import TermWeights
+from index.search import Hit
+from ingest.models import Chunk
+
+PASSAGES = [
+    "De Kindertelefoon voerde in 2017 ruim duizend gesprekken met kinderen.",
+    "Korrelatie voerde in 2017 2640 gesprekken, inclusief chat en e-mail.",
+    "Het Openbaar Ministerie (OM) vervolgt verdachten van huiselijk geweld.",
+    "In Nederland geldt de meldcode voor alle beroepskrachten in Nederland.",
+    "Nederland werkt samen met gemeenten in Nederland.",
+    "De gemeenten in Nederland zorgen voor opvang.",
+] + [f"Een passage {i} over gemeenten en beleid in Nederland." for i in range(20)]
+WEIGHTS = TermWeights(PASSAGES)
+
+
+def _hit(text: str) -> Hit:
+    return Hit(Chunk("c1", "d1", text, "II.1", 1, 1, False, 0, len(text), "nl"), 1.0, 0.9, 1.0)
+
+
+def test_names_are_runs_of_capitalised_words_after_the_first() -> None:
+    assert names("Sinds wanneer is het Verdrag van Istanbul in Nederland van kracht?") == [
+        "Verdrag van Istanbul",
+        "Nederland",
+    ]
+    assert names("Hoeveel zaken kreeg het OM? Wat deed de Kindertelefoon") == [
+        "OM",
+        "Kindertelefoon",
+    ]
+
+
+def test_a_question_is_read_once() -> None:
+    asked = Asked.read("Hoeveel gesprekken voerde de Kindertelefoon in 2017?", WEIGHTS)
+    assert asked.kind is AnswerType.COUNT
+    assert asked.years == frozenset({"2017"})
+    assert asked.counted == frozenset({"sprek"})
+    assert len(asked.names) == 1  # Kindertelefoon; the common "Nederland" would not count
+    assert asked.unknown == ()
+
+
+def test_a_passage_about_someone_else_cannot_answer() -> None:
+    asked = Asked.read("Hoeveel gesprekken voerde de Kindertelefoon in 2017?", WEIGHTS)
+    sentence = "Korrelatie voerde in 2017 2640 gesprekken, inclusief chat en e-mail."
+    assert asked.misfit(sentence, _hit(sentence)) == "name"
+    right = PASSAGES[0]
+    assert asked.misfit(right, _hit(right)) is None
+
+
+def test_a_passage_on_another_year_or_thing_cannot_answer() -> None:
+    asked = Asked.read("Hoeveel gesprekken voerde de Kindertelefoon in 2019?", WEIGHTS)
+    assert asked.misfit(PASSAGES[0], _hit(PASSAGES[0])) == "year"
+    counted = Asked.read("Hoeveel meldingen kreeg de Kindertelefoon in 2017?", WEIGHTS)
+    assert counted.misfit(PASSAGES[0], _hit(PASSAGES[0])) == "counted"
+
+
+def test_an_abbreviation_stands_for_its_long_form() -> None:
+    passage = "Het Openbaar Ministerie vervolgt in 2017 ruim 500 verdachten."
+    plain = Asked.read("Hoeveel verdachten vervolgde het OM in 2017?", WEIGHTS)
+    both = Asked.read(
+        "Hoeveel verdachten vervolgde de BOA in 2017?",
+        TermWeights([*PASSAGES, "De BOA schrijft boetes uit."]),
+        abbreviations={"BOA": "Openbaar Ministerie"},
+    )
+    assert plain.misfit(passage, _hit(passage)) is None  # "OM" is too short to be a name
+    assert both.misfit(passage, _hit(passage)) is None
+
+
+def test_unknown_names_count_in_dutch_and_countries_in_english() -> None:
+    assert Asked.read("Hoe werkt de meldcode in België?", WEIGHTS, "nl").unknown == ("België",)
+    english = Asked.read("How does the Netherlands compare with Germany?", WEIGHTS, "en")
+    assert english.unknown == ("Germany",)
+    # English words are not names the reports should use
+    assert Asked.read("What do Dutch municipalities do?", WEIGHTS, "en").unknown == ()
