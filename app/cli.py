@@ -193,7 +193,10 @@ def chunks(
 
 @cli.command("eval")
 def evaluate(
-    gold: Annotated[Path | None, typer.Option("--gold", help="Gold JSONL file")] = None,
+    gold: Annotated[
+        list[Path] | None,
+        typer.Option("--gold", help="Question set(s) (JSONL); default: all of eval/gold"),
+    ] = None,
     url: Annotated[str | None, typer.Option("--url", help="Evaluate a running service")] = None,
     config: Annotated[
         list[str] | None, typer.Option("--config", help="Configuration(s) to compare")

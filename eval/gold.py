@@ -13,7 +13,8 @@ from vraagbaak.errors import ConfigError
 
 KINDS = frozenset({"fact", "paraphrase", "number", "table", "english", "unanswerable"})
 FIELDS = ("id", "question", "lang", "answer", "evidence", "section", "page", "kind")
-DEFAULT_GOLD = Path(__file__).parent / "gold" / "gold.jsonl"
+GOLD_DIR = Path(__file__).parent / "gold"
+DEFAULT_GOLD = GOLD_DIR / "gold.jsonl"
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class GoldItem:
     section: str | None
     page: int | None
     kind: str
+    set: str = ""  # the question set (file) it comes from
 
     @property
     def answerable(self) -> bool:
@@ -53,9 +55,28 @@ def load_gold(path: Path = DEFAULT_GOLD) -> list[GoldItem]:
                 raise ValueError(f"unknown kind {data['kind']!r}")
             if (data["evidence"] is None) != (data["kind"] == "unanswerable"):
                 raise ValueError("evidence must be null exactly for kind 'unanswerable'")
-            items.append(GoldItem(**{f: data[f] for f in FIELDS}))
+            items.append(GoldItem(**{f: data[f] for f in FIELDS}, set=Path(path).stem))
         except (ValueError, TypeError) as exc:
             raise ConfigError(f"{path}:{n}: bad gold item ({exc})") from None
+    return items
+
+
+def gold_files(folder: Path = GOLD_DIR) -> list[Path]:
+    """The question sets of a folder, in name order."""
+    files = sorted(Path(folder).glob("*.jsonl"))
+    if not files:
+        raise ConfigError(f"no question sets (*.jsonl) in {folder}")
+    return files
+
+
+def load_gold_sets(paths: list[Path]) -> list[GoldItem]:
+    """Several question sets as one list; an id used twice is an error."""
+    items = [item for path in paths for item in load_gold(path)]
+    seen: set[str] = set()
+    for item in items:
+        if item.id in seen:
+            raise ConfigError(f"question id {item.id} occurs twice in {[str(p) for p in paths]}")
+        seen.add(item.id)
     return items
 
 

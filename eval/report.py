@@ -43,13 +43,32 @@ def kind_table(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def set_table(report: dict[str, Any]) -> str:
+    """Per question set: retrieval on its answerable questions, abstention on all of them."""
+    lines = [
+        "| config | set | questions | unanswerable | R@5 | MRR@10 | abst. F1 | precision | recall "
+        "| false abst. |",
+        "|---" * 10 + "|",
+    ]
+    for s in report["configs"]:
+        for name, b in s.get("by_set", {}).items():
+            ab = b["abstention"]
+            lines.append(
+                f"| {s['name']} | {name} | {ab['questions']} | {ab['unanswerable']} "
+                f"| {b['recall@5']:.3f} | {b['mrr@10']:.3f} | {ab['f1']:.3f} "
+                f"| {ab['precision']:.2f} | {ab['recall']:.2f} "
+                f"| {ab['false_abstention_rate']:.3f} |"
+            )
+    return "\n".join(lines)
+
+
 def write_reports(report: dict[str, Any], out_dir: Path) -> str:
     """Write report.md and recall.png; return the main table."""
     table = markdown_table(report)
     parts = [
         "# Retrieval evaluation",
-        f"Gold set `{report['gold']}`: {report['items']} questions, "
-        f"{report['answerable']} answerable. "
+        f"Question sets {', '.join(f'`{g}`' for g in report['gold'])}: "
+        f"{report['items']} questions, {report['answerable']} answerable. "
         f"Embedder: `{report['embedder']}`.",
         "",
         table,
@@ -57,6 +76,11 @@ def write_reports(report: dict[str, Any], out_dir: Path) -> str:
         "Recall@5 by kind:",
         "",
         kind_table(report),
+        "",
+        f"By question set (abstention at the configured threshold "
+        f"{report['configs'][0]['abstention']['threshold'] if report['configs'] else '-'}):",
+        "",
+        set_table(report),
     ]
     for s in report["configs"]:
         acc = s.get("answer_sentence_accuracy")

@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 from app.answer import judge, read_question
 from app.terms import TermWeights
-from eval.gold import DEFAULT_GOLD, GoldItem, NormalizedText, load_gold, page_at
+from eval.gold import GoldItem, NormalizedText, gold_files, load_gold_sets, page_at
 from eval.metrics import abstention_scores, is_hit, mrr_at, ndcg_at, percentile, recall_at
 from eval.report import write_reports
 from eval.variants import CONFIGS, DEFAULT_CONFIGS, EvalConfig, build_snapshot
@@ -201,9 +202,13 @@ def summarize(result: ConfigResult, threshold: float, in_process: bool) -> dict[
     summary["by_kind"] = {k: block([o for o in answerable if o.item.kind == k]) for k in kinds}
     langs = sorted({o.item.lang for o in answerable})
     summary["by_lang"] = {g: block([o for o in answerable if o.item.lang == g]) for g in langs}
-    actual = [not o.item.answerable for o in result.outcomes]
-    predicted = [o.confidence < threshold for o in result.outcomes]
-    summary["abstention"] = abstention_scores(predicted, actual) | {"threshold": threshold}
+    summary["abstention"] = _abstention(result.outcomes, threshold)
+    sets = sorted({o.item.set for o in result.outcomes})
+    summary["by_set"] = {
+        name: block([o for o in answerable if o.item.set == name])
+        | {"abstention": _abstention([o for o in result.outcomes if o.item.set == name], threshold)}
+        for name in sets
+    }
     if in_process:
         summary["abstention_calibrated"] = calibrate(result.outcomes)
     lat = [o.latency_ms for o in result.outcomes]
@@ -211,15 +216,44 @@ def summarize(result: ConfigResult, threshold: float, in_process: bool) -> dict[
     return summary
 
 
+def _abstention(outcomes: list[Outcome], threshold: float) -> dict[str, float]:
+    actual = [not o.item.answerable for o in outcomes]
+    predicted = [o.confidence < threshold for o in outcomes]
+    return abstention_scores(predicted, actual) | {
+        "threshold": threshold,
+        "unanswerable": sum(actual),
+        "questions": len(outcomes),
+    }
+
+
 def calibrate(outcomes: list[Outcome], max_false: float = 0.05) -> dict[str, float]:
     """The threshold with the best abstention F1 among those that wrongly abstain on at most
-    ``max_false`` of the answerable questions."""
+    ``max_false`` of the answerable questions: the middle of the range of confidences where
+    that F1 holds, so that it does not sit on the edge of one question."""
     actual = [not o.item.answerable for o in outcomes]
+    confidences = sorted({o.confidence for o in outcomes})
+    if not confidences:
+        return {"threshold": 0.0, "f1": 0.0}
+    # a threshold between each two neighbouring confidences, and one above the highest
+    cuts = [(a + b) / 2 for a, b in pairwise(confidences)] + [confidences[-1] + 1e-6]
     best: dict[str, float] = {"threshold": 0.0, "f1": 0.0}
-    for t in sorted({round(o.confidence + 1e-6, 6) for o in outcomes}):
+    plateau: list[float] = []
+    for t in cuts:
         scores = abstention_scores([o.confidence < t for o in outcomes], actual)
-        if scores["false_abstention_rate"] <= max_false and scores["f1"] > best["f1"]:
-            best = scores | {"threshold": t}
+        if scores["false_abstention_rate"] > max_false:
+            continue
+        if scores["f1"] > best["f1"] + 1e-12:
+            best, plateau = scores | {"threshold": t}, [t]
+        elif plateau and abs(scores["f1"] - best["f1"]) <= 1e-12:
+            plateau.append(t)
+    if plateau:
+        # the confidences bounding the plateau: from below its first cut to above its last
+        low = max([c for c in confidences if c < plateau[0]], default=plateau[0])
+        high = min([c for c in confidences if c > plateau[-1]], default=plateau[-1])
+        middle = round((low + high) / 2, 4)
+        scores = abstention_scores([o.confidence < middle for o in outcomes], actual)
+        if abs(scores["f1"] - best["f1"]) <= 1e-12:  # the range may have gaps; then keep the edge
+            best = scores | {"threshold": middle}
     return best
 
 
@@ -256,14 +290,17 @@ def load_corpus(settings: Settings) -> list[Document]:
 
 def run_eval(
     settings: Settings,
-    gold: Path | None = None,
+    gold: Path | list[Path] | None = None,
     url: str | None = None,
     configs: list[str] | None = None,
     out_dir: Path = Path("eval/out"),
     embedder: Embedder | None = None,
 ) -> str:
-    """Run the evaluation, write report.json/report.md/recall.png; returns the markdown table."""
-    items = load_gold(gold or DEFAULT_GOLD)
+    """Run the evaluation, write report.json/report.md/recall.png; returns the markdown table.
+
+    ``gold`` is one question set or several; by default, every set in ``eval/gold``."""
+    paths = [gold] if isinstance(gold, Path) else (gold or gold_files())
+    items = load_gold_sets(paths)
     warm_up()
     docs = load_corpus(settings)
     where = locate(items, docs)
@@ -303,7 +340,7 @@ def run_eval(
         i: page_at(doc_pages[d], s) for i, (d, s, _) in where.items() if d in doc_pages
     }
     report = {
-        "gold": _shown(gold or DEFAULT_GOLD),
+        "gold": [_shown(p) for p in paths],
         "items": len(items),
         "answerable": sum(i.answerable for i in items),
         "embedder": "service" if url else (embedder.name if embedder else settings.embedder),

@@ -8,7 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from eval.gold import DEFAULT_GOLD, KINDS, GoldItem, NormalizedText, load_gold, page_at
+from eval.gold import (
+    DEFAULT_GOLD,
+    KINDS,
+    GoldItem,
+    NormalizedText,
+    gold_files,
+    load_gold,
+    load_gold_sets,
+    page_at,
+)
 from ingest.models import Document
 from ingest.pipeline import ingest_file
 from vraagbaak.errors import ConfigError
@@ -20,7 +29,8 @@ GOLD = ROOT / "eval" / "gold" / "gold.jsonl"
 
 @pytest.fixture(scope="module")
 def items() -> list[GoldItem]:
-    return load_gold(GOLD)
+    """Every committed question set."""
+    return load_gold_sets(gold_files())
 
 
 @pytest.fixture(scope="module")
@@ -31,10 +41,16 @@ def document() -> Document:
 def test_default_gold_is_the_committed_file() -> None:
     assert DEFAULT_GOLD.resolve() == GOLD
     assert GOLD.is_file() and REPORT.is_file()
+    assert {p.stem for p in gold_files()} >= {"gold", "heldout", "test"}
 
 
 def test_schema_holds(items: list[GoldItem]) -> None:
-    raw = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line]
+    raw = [
+        json.loads(line)
+        for path in gold_files()
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line
+    ]
     assert len(raw) == len(items)
     for row, item in zip(raw, items, strict=True):
         assert set(row) == {
@@ -56,6 +72,8 @@ def test_schema_holds(items: list[GoldItem]) -> None:
 
 
 def test_size_and_mix(items: list[GoldItem]) -> None:
+    assert sum(i.kind == "unanswerable" for i in items) >= 60  # over all sets
+    items = [i for i in items if i.set == "gold"]
     assert len(items) >= 100
     assert sum(i.lang == "en" for i in items) >= 15
     unanswerable = [i for i in items if i.kind == "unanswerable"]
@@ -103,6 +121,7 @@ def chunk_section(document: Document, offset: int) -> str:
 
 
 def test_every_chapter_has_a_question(items: list[GoldItem], document: Document) -> None:
+    items = [i for i in items if i.set == "gold"]
     norm = NormalizedText(document.text)
     chapters = list(dict.fromkeys(c.section.split(" > ")[0] for c in document.chunks))
     assert sum(ch.startswith("Hoofdstuk ") for ch in chapters) == 7  # I .. VII
@@ -117,6 +136,30 @@ def test_every_chapter_has_a_question(items: list[GoldItem], document: Document)
         # the gold section names a heading on that path (the runner reports it on a miss)
         assert item.section in path.split(" > "), (item.id, item.section, path)
     assert [ch for ch in chapters if not asked[ch]] == []
+
+
+def test_sections_name_a_heading_on_the_evidence_path(
+    items: list[GoldItem], document: Document
+) -> None:
+    norm = NormalizedText(document.text)
+    wrong = []
+    for item in items:
+        span = norm.find(item.evidence) if item.evidence else None
+        if span is not None:
+            path = chunk_section(document, span[0]).split(" > ")
+            if " ".join(str(item.section).split()) not in path:
+                wrong.append((item.id, item.section, path[-1]))
+    assert wrong == []
+
+
+def test_an_id_in_two_sets_is_an_error(tmp_path: Path) -> None:
+    row = {f: None for f in ("answer", "evidence", "section", "page")}
+    row |= {"id": "x1", "question": "Vraag?", "lang": "nl", "kind": "unanswerable"}
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
+    assert [i.set for i in load_gold(tmp_path / "a.jsonl")] == ["a"]
+    with pytest.raises(ConfigError, match="x1 occurs twice"):
+        load_gold_sets(gold_files(tmp_path))
 
 
 def test_load_gold_names_the_bad_line(tmp_path: Path) -> None:
