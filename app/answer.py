@@ -19,6 +19,7 @@ FIT_MARGIN = 0.4  # how much less a sentence that can answer may cover than the 
 PAIR_COST = 0.1  # a sentence with the next one, when the next holds what was asked
 UNSUPPORTED_FACTOR = 0.1  # what is left of the confidence in an answer that cannot be it
 JUDGE_DEPTH = 5  # passages retrieved for judging, however few are shown
+OFF_TOPIC_MARGIN = 0.0  # a question no nearer to the reports than to the background texts
 
 
 @dataclass(frozen=True)
@@ -114,11 +115,13 @@ def judge(
 ) -> tuple[Answer | None, float]:
     """The answering sentence (from the first ``shown`` hits) and the confidence in it.
 
-    An answer that cannot be what was asked (see :meth:`Asked.misfit`), or a question about a
-    name no report uses, keeps a tenth of the confidence: below any threshold worth using,
+    An answer that cannot be what was asked (see :meth:`Asked.misfit`), a question about a
+    name no report uses, or one nearer to a text on another subject than to any passage (see
+    :mod:`index.background`) keeps a tenth of the confidence: below any threshold worth using,
     while the order among such answers is kept."""
     answer = best_sentence(asked, hits[:shown], weights)
     conf = confidence(stats, answer)
-    if answer is None or answer.misfit or asked.unknown:
+    off_topic = stats.topic_margin is not None and stats.topic_margin < OFF_TOPIC_MARGIN
+    if answer is None or answer.misfit or asked.unknown or off_topic:
         conf = round(conf * UNSUPPORTED_FACTOR, 4)
     return answer, conf

@@ -48,6 +48,7 @@ _DATE_Q = _any(
 _MONEY_Q = _any(
     r"\bhoeveel (\w+ ){0,2}(geld|euro|subsidie|budget)\b",
     r"\b(welk|welke|hoog|groot) (\w+ )?(bedrag|budget|bedragen)\b",
+    r"\bwat (is|was|zijn|waren) (het|de) (\w+ )?(budget|bedrag|kosten|subsidie)\b",
     r"\bhoe (hoog|groot) (is|was|zijn|waren) (de|het) (\w+ )?(bedrag|budget|subsidie|bijdrage|"
     r"vergoeding|uitkering|boete|kosten|investering)\b",
     r"\bwat (kost|kostte|kosten|kostten|bedraagt|bedroeg|bedragen|bedroegen)\b",

@@ -58,9 +58,10 @@ class Asked:
         abbreviations: Mapping[str, str] | None = None,
     ) -> Asked:
         """``expanded`` is the question widened with abbreviations (its terms are matched);
-        an abbreviation stands for its long form and the other way round. Names are read
-        from Dutch questions, and countries from English ones too: the other capitalised
-        words of an English question are mostly English words, not names."""
+        an abbreviation stands for its long form and the other way round. In an English
+        question, most capitalised words are English words, not names: only those that
+        several passages use (``Caring Dads``, ``GREVIO``) count, and among the names no
+        report uses, only countries."""
         word = counted_word(question)
         specific: list[frozenset[str]] = []
         unknown: list[str] = []
@@ -71,7 +72,9 @@ class Asked:
             if not all(map(weights.known, terms)):
                 if language == "nl" or name in COUNTRIES:
                     unknown.append(name)
-            elif language == "nl" and min(map(weights.share, terms)) < COMMON_NAME:
+            elif min(map(weights.share, terms)) < COMMON_NAME and (
+                language == "nl" or min(map(weights.count, terms)) >= 2
+            ):
                 forms = terms + tokenize(_other_form(name, abbreviations or {}))
                 specific.append(frozenset(t[:PREFIX] for t in forms))
         return cls(

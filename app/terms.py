@@ -30,6 +30,10 @@ class TermWeights:
         df = self._df.get(term, 0)
         return math.log(1 + (self._n - df + 0.5) / (df + 0.5))
 
+    def count(self, term: str) -> int:
+        """How many passages use the term."""
+        return self._df.get(term, 0)
+
     def share(self, term: str) -> float:
         """The share of the passages that use the term."""
         return self._df.get(term, 0) / self._n

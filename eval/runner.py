@@ -19,6 +19,7 @@ from eval.gold import GoldItem, NormalizedText, gold_files, load_gold_sets, page
 from eval.metrics import abstention_scores, is_hit, mrr_at, ndcg_at, percentile, recall_at
 from eval.report import write_reports
 from eval.variants import CONFIGS, DEFAULT_CONFIGS, EvalConfig, build_snapshot
+from index.background import load_background
 from index.cache import EmbeddingCache
 from index.embedders import Embedder, make_embedder
 from index.passages import retrieval_text
@@ -100,7 +101,9 @@ def _run_config(
 ) -> ConfigResult:
     snap = snapshots.get(cfg.variant)
     if snap is None:
-        snap = snapshots[cfg.variant] = build_snapshot(docs, cfg.variant, embedder, cache)
+        snap = snapshots[cfg.variant] = build_snapshot(
+            docs, cfg.variant, embedder, cache, load_background(settings.background)
+        )
     searcher = Searcher(snap, embedder, cfg.search)
     weights = TermWeights([retrieval_text(c) for c in snap.chunks])
     result = ConfigResult(cfg.name, cfg.description)

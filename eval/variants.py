@@ -139,7 +139,11 @@ def fixed_chunks(doc: Document, size: int) -> list[Chunk]:
 
 
 def build_snapshot(
-    docs: list[Document], variant: Variant, embedder: Embedder, cache: EmbeddingCache
+    docs: list[Document],
+    variant: Variant,
+    embedder: Embedder,
+    cache: EmbeddingCache,
+    background: list[str] | None = None,
 ) -> Snapshot:
     """An in-memory index of the documents as the variant cuts them."""
     chunks: list[Chunk] = []
@@ -149,9 +153,12 @@ def build_snapshot(
         )
     texts, owners = dense_units(chunks, variant.with_section, variant.window)
     vectors, _ = embed_with_cache(
-        texts, embedder.name, embedder.embed_passages, cache, embedder.dim
+        texts + (background or []), embedder.name, embedder.embed_passages, cache, embedder.dim
     )
+    vectors, background_vectors = vectors[: len(texts)], vectors[len(texts) :]
     manifest = {"documents": [{"abbreviations": find_abbreviations(d.text)} for d in docs]}
     store = FaissStore.build(vectors, ann_threshold=10**9)
     lexical = LexicalIndex.build([retrieval_text(c, variant.with_section) for c in chunks])
-    return Snapshot(f"eval-{variant.chunker}", manifest, chunks, store, lexical, owners)
+    return Snapshot(
+        f"eval-{variant.chunker}", manifest, chunks, store, lexical, owners, background_vectors
+    )

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from index import background as bg
 from index import layout
 from index.abbrev import find_abbreviations
 from index.cache import EmbeddingCache, embed_with_cache
@@ -153,15 +154,23 @@ def reindex(
             )
             chunks.extend(doc.chunks)
         report.removed = [s for s in old_docs if s not in seen]
+        background = bg.load_background(settings.background)
         report.changed = bool(
-            force or report.added or report.replaced or report.removed or not manifest
+            force
+            or report.added
+            or report.replaced
+            or report.removed
+            or not manifest
+            or manifest.get("background") != bg.digest(background)
         )
         report.chunks = len(chunks)
         if not report.changed:
             report.version = layout.current_name(root)
             report.seconds = time.perf_counter() - t0
             return report
-        report.version, report.embedded = _write_version(settings, embedder, docs, chunks, progress)
+        report.version, report.embedded = _write_version(
+            settings, embedder, docs, chunks, background, progress
+        )
         report.seconds = time.perf_counter() - t0
         log.info("reindexed", extra={k: v for k, v in report.to_dict().items() if k != "failures"})
     return report
@@ -172,17 +181,22 @@ def _write_version(
     embedder: Embedder,
     docs: list[dict[str, Any]],
     chunks: list[Chunk],
+    background: list[str],
     progress: bool,
 ) -> tuple[str, int]:
     root = settings.index_dir
     texts, owners = dense_units(chunks)
+    texts += background  # embedded alike; kept apart after
     cache = EmbeddingCache(root / "embeddings.sqlite")
     bar = None
     if progress:
         from tqdm import tqdm
 
         bar = tqdm(
-            total=len(texts), desc="embedding passages and windows", unit="text", leave=False
+            total=len(texts),
+            desc="embedding passages, windows and background",
+            unit="text",
+            leave=False,
         )
     try:
         vectors, computed = embed_with_cache(
@@ -197,6 +211,7 @@ def _write_version(
         cache.close()
         if bar:
             bar.close()
+    vectors, background_vectors = vectors[: len(owners)], vectors[len(owners) :]
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
     digest = hashlib.sha1("".join(c.id for c in chunks).encode()).hexdigest()[:8]
     name = f"{stamp}-{digest}"
@@ -209,6 +224,7 @@ def _write_version(
     store = FaissStore.build(vectors, settings.ann_threshold)
     store.save(tmp / layout.VECTORS)
     np.save(tmp / layout.OWNERS, owners)
+    np.save(tmp / layout.BACKGROUND, background_vectors)
     LexicalIndex.build([retrieval_text(c) for c in chunks]).save(tmp / layout.BM25)
     layout.write_json(
         tmp / layout.MANIFEST,
@@ -222,7 +238,8 @@ def _write_version(
             "ingest_version": INGEST_VERSION,
             "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "chunks": len(chunks),
-            "vectors": len(texts),
+            "vectors": len(owners),
+            "background": bg.digest(background),
             "documents": docs,
         },
     )

@@ -53,6 +53,8 @@ def embed_with_cache(
     keys = [text_key(embedder_name, t) for t in texts]
     have = cache.get_many(list(dict.fromkeys(keys)))
     missing = list(dict.fromkeys(k for k in keys if k not in have))
+    if progress and len(keys) > len(missing):
+        progress(len(keys) - len(missing))  # the cached ones are done already
     by_key = {k: t for k, t in zip(keys, texts, strict=True)}
     for i in range(0, len(missing), batch):
         part = missing[i : i + batch]

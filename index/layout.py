@@ -26,6 +26,7 @@ CHUNKS = "chunks.jsonl"
 VECTORS = "vectors.faiss"
 OWNERS = "owners.npy"  # passage index of each vector (passages, then sentence windows)
 BM25 = "bm25"
+BACKGROUND = "background.npy"  # the background texts' vectors (see index.background)
 KEEP_VERSIONS = 3
 
 

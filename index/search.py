@@ -43,6 +43,8 @@ class SearchStats:
 
     dense_z: float = 0.0
     agree: bool = False
+    # best passage score minus best background score (see index.background); None: unknown
+    topic_margin: float | None = None
 
 
 @dataclass(frozen=True)
@@ -67,8 +69,10 @@ class Snapshot:
         store: VectorStore,
         lexical: LexicalIndex,
         owners: np.ndarray | None = None,
+        background: np.ndarray | None = None,
     ) -> None:
         self.name = name
+        self.background = background if background is not None and len(background) else None
         self.manifest = manifest
         self.chunks = chunks
         self.store = store
@@ -110,7 +114,9 @@ class Snapshot:
         lexical = LexicalIndex.load(version / layout.BM25, len(chunks))
         owners_path = version / layout.OWNERS
         owners = np.load(owners_path) if owners_path.exists() else None
-        return cls(version.name, manifest, chunks, store, lexical, owners)
+        background_path = version / layout.BACKGROUND
+        background = np.load(background_path) if background_path.exists() else None
+        return cls(version.name, manifest, chunks, store, lexical, owners, background)
 
 
 def _minmax(scores: dict[int, float]) -> dict[int, float]:
@@ -185,6 +191,7 @@ class Searcher:
         if document_id and allowed is None:
             return [], SearchStats()
         dense_z = 0.0
+        background = None
         best_window: dict[int, int] = {}
         pool = n if allowed is not None else min(n, max(cfg.candidates, top_k))
         expanded = self.expand(query)
@@ -192,6 +199,8 @@ class Searcher:
         lexical: dict[int, float] = {}
         if cfg.mode in ("hybrid", "dense"):
             qv = query_vector if query_vector is not None else self.embed_query(query)
+            if snap.background is not None:
+                background = float((snap.background @ qv).max())
             per_passage = len(snap.owners) / n
             scores, ids = snap.store.search(qv[None, :], int(pool * per_passage) + 1)
             valid = scores[0][ids[0] >= 0]
@@ -236,4 +245,5 @@ class Searcher:
         agree = bool(dense and lexical) and max(dense, key=dense.__getitem__) == max(
             lexical, key=lexical.__getitem__
         )
-        return hits, SearchStats(dense_z, agree)
+        margin = max(dense.values()) - background if dense and background is not None else None
+        return hits, SearchStats(dense_z, agree, margin)

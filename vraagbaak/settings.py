@@ -39,7 +39,12 @@ class Settings(BaseSettings):
         200_000, ge=1, description="Vectors above which an approximate (HNSW) index is used"
     )
     abstain_threshold: float = Field(
-        0.186, ge=0, le=1, description="Confidence below which a question is unanswerable"
+        0.17, ge=0, le=1, description="Confidence below which a question is unanswerable"
+    )
+    background: str = Field(
+        "builtin",
+        description="Texts on other subjects that off-topic questions are measured against: "
+        "'builtin', a JSONL file of {\"text\": ...} lines, or 'none' to switch the check off",
     )
     query_cache_size: int = Field(1024, ge=0, description="Answers kept for repeated questions")
     log_level: str = Field("INFO", description="Logging level")
