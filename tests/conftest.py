@@ -52,6 +52,7 @@ def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
     monkeypatch.setenv("VRAAGBAAK_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("VRAAGBAAK_CORPUS_DIR", str(tmp_path / "corpus"))
     monkeypatch.setenv("VRAAGBAAK_EMBEDDER", "fake")
+    monkeypatch.setenv("VRAAGBAAK_BACKGROUND", "none")  # tests of the background set their own
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.delenv("VRAAGBAAK_ADMIN_TOKEN", raising=False)
     get_settings.cache_clear()

@@ -231,6 +231,29 @@ def test_ask_abstains_on_nonsense_but_still_returns_the_closest_passages(
     assert len(body["passages"]) == 5
 
 
+def test_ask_abstains_on_a_question_about_another_subject(
+    client: TestClient, make_settings: SettingsFactory, tmp_path: Path
+) -> None:
+    question = "Hoe regelt de servicedesk een nieuwe laptop en een wachtwoord voor de opvang?"
+    without = ask(client, question)  # the index of the client fixture has no background
+    office = [
+        "De servicedesk regelt een nieuwe laptop, een wachtwoord en een telefoon.",
+        "Vakantiedagen en verlof vraag je aan in het personeelsportaal van het ministerie.",
+    ]
+    path = tmp_path / "background.jsonl"
+    path.write_text("".join(json.dumps({"text": t}) + "\n" for t in office), encoding="utf-8")
+    settings = make_settings(background=str(path))
+    reindex(settings, FakeEmbedder())  # the background goes into the index version
+    with TestClient(create_app(settings)) as c:
+        off = ask(c, question)
+        on = ask(c, "Hoeveel Centra Seksueel Geweld zijn er in Nederland?")
+    assert without["confidence"] > 0
+    assert off["confidence"] == pytest.approx(without["confidence"] * 0.1, abs=2e-4)
+    assert off["answerable"] is False and off["answer"] is None
+    assert off["passages"]  # still shown, as the closest matches
+    assert on["answerable"] is True and on["answer"] is not None
+
+
 def test_ask_top_k_and_repeated_questions(client: TestClient) -> None:
     assert len(ask(client, CSG_QUESTION, top_k=1)["passages"]) == 1
     assert len(ask(client, CSG_QUESTION, top_k=50)["passages"]) == 6
