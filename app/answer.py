@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.asked import Asked
+from app.asked import Asked, passage_terms
 from app.terms import TermWeights
 from index.lexical import tokenize
 from index.passages import sentence_windows
@@ -49,6 +49,7 @@ def best_sentence(
     for rank, hit in enumerate(hits[:depth]):
         text = hit.chunk.text
         window = _window_span(hit)
+        terms = passage_terms(hit) if asked.counted or asked.names else None
         spans = [
             (s, e)
             for s, e in sentence_spans(text)
@@ -64,7 +65,7 @@ def best_sentence(
             if i + 1 < len(spans):
                 candidates.append((score - PAIR_COST, spans[i + 1][1]))
             for cand_score, end in candidates:
-                misfit = asked.misfit(text[s:end], hit)
+                misfit = asked.misfit(text[s:end], hit, terms)
                 answer = Answer(text[s:end], hit.chunk.id, s, end, coverage, misfit)
                 if end == e and (best is None or cand_score > best[0]):
                     best = (cand_score, answer)

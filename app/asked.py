@@ -87,8 +87,9 @@ class Asked:
             tuple(unknown),
         )
 
-    def misfit(self, text: str, hit: Hit) -> str | None:
-        """Why ``text`` (a sentence of ``hit``) cannot answer the question, or None.
+    def misfit(self, text: str, hit: Hit, passage: set[str] | None = None) -> str | None:
+        """Why ``text`` (a sentence of ``hit``) cannot answer the question, or None;
+        ``passage`` is the passage's terms, when the caller has them already.
 
         - a year the question names that the passage does not mention (2019 figures are not
           in a report on 2016–2017);
@@ -103,7 +104,8 @@ class Asked:
             return f"no {self.kind.value}"
         if not (self.counted or self.names):
             return None
-        passage = set(tokenize(f"{hit.chunk.context} {hit.chunk.text}"))
+        if passage is None:
+            passage = passage_terms(hit)
         if self.counted and not self.counted & passage:
             return "counted"
         prefixes = {t[:PREFIX] for t in passage}
@@ -144,6 +146,11 @@ COUNTRIES = {
     "Aruba": "Aruba",
     "Curaçao": "Curaçao",
 }
+
+
+def passage_terms(hit: Hit) -> set[str]:
+    """The terms of a passage, with the sentences that introduce its table."""
+    return set(tokenize(f"{hit.chunk.context} {hit.chunk.text}"))
 
 
 def _other_form(name: str, abbreviations: Mapping[str, str]) -> str:
