@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.asked import Asked, passage_terms
+from app.doubt import Doubt
 from app.terms import TermWeights
 from index.lexical import tokenize
 from index.passages import sentence_windows
@@ -31,7 +32,7 @@ class Answer:
     start: int
     end: int
     coverage: float
-    misfit: str | None = None  # why it cannot be what was asked, when nothing better was found
+    misfit: Doubt | None = None  # why it cannot be what was asked, when nothing better was found
 
 
 def best_sentence(
@@ -107,22 +108,37 @@ def read_question(question: str, searcher: Searcher, weights: TermWeights, langu
     )
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """The answering sentence, the confidence in it, and the main reason to doubt it."""
+
+    answer: Answer | None
+    confidence: float
+    doubt: Doubt | None = None
+
+
 def judge(
     asked: Asked,
     hits: list[Hit],
     stats: SearchStats,
     weights: TermWeights,
     shown: int | None = None,
-) -> tuple[Answer | None, float]:
+) -> Verdict:
     """The answering sentence (from the first ``shown`` hits) and the confidence in it.
 
-    An answer that cannot be what was asked (see :meth:`Asked.misfit`), a question about a
-    name no report uses, or one nearer to a text on another subject than to any passage (see
-    :mod:`index.background`) keeps a tenth of the confidence: below any threshold worth using,
-    while the order among such answers is kept."""
+    A question nearer to a text on another subject than to any passage (see
+    :mod:`index.background`), about a name no report uses, or whose answer cannot be what was
+    asked (see :meth:`Asked.misfit`) keeps a tenth of the confidence: below any threshold
+    worth using, while the order among such answers is kept."""
     answer = best_sentence(asked, hits[:shown], weights)
     conf = confidence(stats, answer)
-    off_topic = stats.topic_margin is not None and stats.topic_margin < OFF_TOPIC_MARGIN
-    if answer is None or answer.misfit or asked.unknown or off_topic:
+    doubt = None
+    if stats.topic_margin is not None and stats.topic_margin < OFF_TOPIC_MARGIN:
+        doubt = Doubt("off_topic")
+    elif asked.unknown:
+        doubt = Doubt("unknown_name", asked.unknown[0])
+    elif answer is not None and answer.misfit:
+        doubt = answer.misfit
+    if doubt or answer is None:
         conf = round(conf * UNSUPPORTED_FACTOR, 4)
-    return answer, conf
+    return Verdict(answer, conf, doubt)

@@ -29,6 +29,7 @@ from app.schemas import (
     Citation,
     DocumentInfo,
     Passage,
+    Reason,
     SearchResponse,
 )
 from index.search import Hit
@@ -87,6 +88,7 @@ def ask_response(result: AskResult) -> AskResponse:
         passages=_passages(result.hits),
         index_version=result.index_version,
         took_ms=round(result.took_ms, 3),
+        reason=Reason(code=result.doubt.code, text=result.doubt.text) if result.doubt else None,
     )
 
 
@@ -231,7 +233,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         """Answer a question with cited passages and the sentence that answers it."""
         doc = body.filters.document_id if body.filters else None
         result = eng.ask(body.question, top_k=body.top_k, document_id=doc)
-        metrics.record_question(result.answerable)
+        metrics.record_question(result.answerable, result.doubt.code if result.doubt else None)
         return ask_response(result)
 
     @app.get("/search", response_model=SearchResponse, tags=["questions"])

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from app.answertype import AnswerType, counted_word, expected_type, holds
+from app.doubt import Doubt
 from app.terms import PREFIX, TermWeights
 from index.lexical import tokenize
 from index.search import Hit
@@ -45,7 +46,9 @@ class Asked:
     kind: AnswerType
     years: frozenset[str]
     counted: frozenset[str]
-    names: tuple[frozenset[str], ...]  # per name, the word prefixes any one of which will do
+    counted_word: str
+    # per name: the name, and the word prefixes any one of which will do
+    names: tuple[tuple[str, frozenset[str]], ...]
     unknown: tuple[str, ...]  # names no indexed passage uses
 
     @classmethod
@@ -63,7 +66,7 @@ class Asked:
         several passages use (``Caring Dads``, ``GREVIO``) count, and among the names no
         report uses, only countries."""
         word = counted_word(question)
-        specific: list[frozenset[str]] = []
+        specific: list[tuple[str, frozenset[str]]] = []
         unknown: list[str] = []
         for name in names(question):
             terms = tokenize(COUNTRIES.get(name, name) if language == "en" else name)
@@ -76,18 +79,19 @@ class Asked:
                 language == "nl" or min(map(weights.count, terms)) >= 2
             ):
                 forms = terms + tokenize(_other_form(name, abbreviations or {}))
-                specific.append(frozenset(t[:PREFIX] for t in forms))
+                specific.append((name, frozenset(t[:PREFIX] for t in forms)))
         return cls(
             question,
             frozenset(tokenize(expanded or question)),
             expected_type(question),
             frozenset(_YEAR.findall(question)),
             frozenset(tokenize(word)) if word else frozenset(),
+            word or "",
             tuple(specific),
             tuple(unknown),
         )
 
-    def misfit(self, text: str, hit: Hit, passage: set[str] | None = None) -> str | None:
+    def misfit(self, text: str, hit: Hit, passage: set[str] | None = None) -> Doubt | None:
         """Why ``text`` (a sentence of ``hit``) cannot answer the question, or None;
         ``passage`` is the passage's terms, when the caller has them already.
 
@@ -98,19 +102,21 @@ class Asked:
         - a "hoeveel X" whose passage never mentions X;
         - a specific name the question is about (``Kindertelefoon``) that the passage never
           mentions: it answers about someone else."""
-        if self.years and not self.years <= set(_YEAR.findall(hit.chunk.text)):
-            return "year"
+        missing = self.years - set(_YEAR.findall(hit.chunk.text))
+        if missing:
+            return Doubt("year", " en ".join(sorted(missing)))
         if not holds(self.kind, text):
-            return f"no {self.kind.value}"
+            return Doubt("kind", self.kind.value)
         if not (self.counted or self.names):
             return None
         if passage is None:
             passage = passage_terms(hit)
         if self.counted and not self.counted & passage:
-            return "counted"
+            return Doubt("counted", self.counted_word)
         prefixes = {t[:PREFIX] for t in passage}
-        if any(not name & prefixes for name in self.names):
-            return "name"
+        for name, forms in self.names:
+            if not forms & prefixes:
+                return Doubt("name", name)
         return None
 
 

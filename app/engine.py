@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from app.answer import JUDGE_DEPTH, Answer, judge, read_question
+from app.doubt import LOW_CONFIDENCE, Doubt
 from app.terms import TermWeights
 from index import layout
 from index.batching import BatchingEmbedder
@@ -42,6 +43,7 @@ class AskResult:
     hits: list[Hit]
     index_version: str
     took_ms: float
+    doubt: Doubt | None = None  # why it counts as not answered
     cached: bool = False
 
 
@@ -164,7 +166,8 @@ class Engine:
         )
         hits = pool[:top_k]
         asked = read_question(q, loaded.searcher, loaded.weights, language)
-        answer, conf = judge(asked, pool, stats, loaded.weights, top_k)
+        verdict = judge(asked, pool, stats, loaded.weights, top_k)
+        answer, conf = verdict.answer, verdict.confidence
         answerable = bool(hits) and conf >= self.settings.abstain_threshold
         result = AskResult(
             question=q,
@@ -172,6 +175,7 @@ class Engine:
             answerable=answerable,
             confidence=conf,
             answer=answer if answerable else None,
+            doubt=None if answerable else (verdict.doubt or LOW_CONFIDENCE),
             hits=hits,
             index_version=loaded.searcher.snapshot.name,
             took_ms=(time.perf_counter() - t0) * 1000,

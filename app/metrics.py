@@ -37,13 +37,20 @@ class Metrics:
         self.unanswerable = Counter(
             "vraagbaak_unanswerable_total", "Questions declared not answered", registry=r
         )
+        self.unanswerable_by_reason = Counter(
+            "vraagbaak_unanswerable_by_reason_total",
+            "Questions declared not answered, by reason (off_topic, year, kind, ...)",
+            ["reason"],
+            registry=r,
+        )
         self.unanswerable_share = Gauge(
             "vraagbaak_unanswerable_share", "Share of questions declared not answered", registry=r
         )
 
-    def record_question(self, answerable: bool) -> None:
+    def record_question(self, answerable: bool, reason: str | None = None) -> None:
         self.questions.inc()
         if not answerable:
             self.unanswerable.inc()
+            self.unanswerable_by_reason.labels(reason=reason or "low_confidence").inc()
         asked = self.questions._value.get()
         self.unanswerable_share.set(self.unanswerable._value.get() / asked if asked else 0.0)

@@ -60,6 +60,16 @@ class AnswerSpan(BaseModel):
     end: int
 
 
+class Reason(BaseModel):
+    """Why a question counts as not answered."""
+
+    code: str = Field(
+        ...,
+        description="off_topic | unknown_name | year | kind | counted | name | low_confidence",
+    )
+    text: str = Field(..., description="The same, in Dutch, for the reader of the chat")
+
+
 class AskResponse(BaseModel):
     question: str
     language: str
@@ -69,6 +79,9 @@ class AskResponse(BaseModel):
     passages: list[Passage]
     index_version: str
     took_ms: float
+    reason: Reason | None = Field(
+        None, description="Why the reports do not seem to answer, when answerable is false"
+    )
 
 
 class SearchResponse(BaseModel):

@@ -123,7 +123,8 @@ def _run_config(
             item.question, top_k=K, query_vector=qv, language=language
         )
         asked = read_question(item.question, searcher, weights, language)
-        answer, conf = judge(asked, hits, stats, weights)
+        verdict = judge(asked, hits, stats, weights)
+        answer, conf = verdict.answer, verdict.confidence
         took = (time.perf_counter() - t0) * 1000 + embed_ms
         passages = [(h.chunk.document_id, h.chunk.char_start, h.chunk.char_end) for h in hits]
         first = (

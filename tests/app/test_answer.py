@@ -6,6 +6,7 @@ import pytest
 
 from app.answer import Answer, best_sentence, confidence, judge
 from app.asked import Asked
+from app.doubt import Doubt
 from app.terms import TermWeights
 from index.search import Hit, SearchStats
 from ingest.models import Chunk
@@ -66,12 +67,15 @@ def test_a_year_no_passage_mentions_keeps_a_tenth_of_the_confidence() -> None:
     weights = TermWeights([text])
     stats = SearchStats(5.0, True)
     asked = Asked.read("Hoeveel Centra Seksueel Geweld waren er in 2019?", weights)
-    answer, conf = judge(asked, hits, stats, weights)
-    assert answer is not None and answer.misfit == "year"
+    verdict = judge(asked, hits, stats, weights)
+    answer, conf = verdict.answer, verdict.confidence
+    assert answer is not None and verdict.doubt == answer.misfit == Doubt("year", "2019")
+    assert verdict.doubt.text == "De gevonden passages gaan niet over 2019."
     assert conf == pytest.approx(confidence(stats, answer) * 0.1, abs=1e-3)
     known = Asked.read("Hoeveel Centra Seksueel Geweld waren er in 2017?", weights)
-    answer, known_conf = judge(known, hits, stats, weights)
-    assert answer is not None and answer.misfit is None
+    known_verdict = judge(known, hits, stats, weights)
+    answer, known_conf = known_verdict.answer, known_verdict.confidence
+    assert answer is not None and answer.misfit is None and known_verdict.doubt is None
     assert known_conf > 5 * conf
 
 
@@ -96,9 +100,12 @@ def test_no_sentence_of_the_asked_kind_means_a_misfit_and_low_confidence() -> No
     weights = TermWeights([text])
     asked = Asked.read("Hoeveel geld heeft het kabinet voor het programma uitgetrokken?", weights)
     stats = SearchStats(6.0, True)
-    answer, conf = judge(asked, [_hit(text)], stats, weights)
-    assert answer is not None and answer.misfit == "no money"
-    assert conf < 0.15
+    verdict = judge(asked, [_hit(text)], stats, weights)
+    assert verdict.answer is not None and verdict.doubt == Doubt("kind", "money")
+    assert (
+        verdict.doubt.text == "De gevonden passages geven geen bedrag als antwoord op deze vraag."
+    )
+    assert verdict.confidence < 0.15
 
 
 def test_a_name_no_report_uses_lowers_the_confidence_of_a_dutch_question() -> None:
@@ -106,8 +113,10 @@ def test_a_name_no_report_uses_lowers_the_confidence_of_a_dutch_question() -> No
     weights = TermWeights([text])
     stats = SearchStats(6.0, True)
     dutch = Asked.read("Hoe is de meldcode huiselijk geweld in België geregeld?", weights, "nl")
-    _, conf = judge(dutch, [_hit(text)], stats, weights)
+    verdict = judge(dutch, [_hit(text)], stats, weights)
+    conf = verdict.confidence
+    assert verdict.doubt is not None and verdict.doubt.text == "De rapporten noemen België nergens."
     plain = Asked.read("Hoe is de meldcode huiselijk geweld geregeld?", weights, "nl")
-    _, plain_conf = judge(plain, [_hit(text)], stats, weights)
+    plain_conf = judge(plain, [_hit(text)], stats, weights).confidence
     assert dutch.unknown == ("België",)
     assert conf < 0.15 < plain_conf

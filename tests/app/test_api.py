@@ -68,6 +68,7 @@ ASK_KEYS = {
     "passages",
     "index_version",
     "took_ms",
+    "reason",
 }
 
 
@@ -110,7 +111,9 @@ def check_ask_shape(body: dict[str, Any]) -> None:
         assert p["rank"] == rank
         assert p["text"]
     if body["answerable"]:
-        assert body["answer"] is not None
+        assert body["answer"] is not None and body["reason"] is None
+    else:
+        assert set(body["reason"]) == {"code", "text"} and body["reason"]["text"]
     if body["answer"] is not None:
         answer = body["answer"]
         assert set(answer) == {"text", "passage_id", "start", "end"}
@@ -250,8 +253,13 @@ def test_ask_abstains_on_a_question_about_another_subject(
     assert without["confidence"] > 0
     assert off["confidence"] == pytest.approx(without["confidence"] * 0.1, abs=2e-4)
     assert off["answerable"] is False and off["answer"] is None
+    assert off["reason"] == {
+        "code": "off_topic",
+        "text": "De vraag lijkt over een ander onderwerp te gaan dan de rapporten.",
+    }
+    assert without["reason"]["code"] != "off_topic"
     assert off["passages"]  # still shown, as the closest matches
-    assert on["answerable"] is True and on["answer"] is not None
+    assert on["answerable"] is True and on["answer"] is not None and on["reason"] is None
 
 
 def test_ask_top_k_and_repeated_questions(client: TestClient) -> None:
@@ -653,11 +661,14 @@ def test_metrics_expose_requests_and_the_index(client: TestClient) -> None:
 
 def test_metrics_count_questions_and_abstentions(client: TestClient) -> None:
     assert ask(client, CSG_QUESTION)["answerable"] is True
-    assert ask(client, NONSENSE)["answerable"] is False
+    nonsense = ask(client, NONSENSE)
+    assert nonsense["answerable"] is False
     text = client.get("/metrics").text
     assert 'vraagbaak_requests_total{method="POST",route="/ask",status="200"} 2.0' in text
     assert _metric(text, "vraagbaak_questions_total") == 2
     assert _metric(text, "vraagbaak_unanswerable_share") == 0.5
+    reason = nonsense["reason"]["code"]
+    assert _metric(text, f'vraagbaak_unanswerable_by_reason_total{{reason="{reason}"}}') == 1
 
 
 def test_chat_page_is_served(client: TestClient) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from app.answertype import AnswerType
 from app.asked import Asked, names
+from app.doubt import Doubt
 from app.terms import TermWeights
 from index.search import Hit
 from ingest.models import Chunk
@@ -46,16 +47,16 @@ def test_a_question_is_read_once() -> None:
 def test_a_passage_about_someone_else_cannot_answer() -> None:
     asked = Asked.read("Hoeveel gesprekken voerde de Kindertelefoon in 2017?", WEIGHTS)
     sentence = "Korrelatie voerde in 2017 2640 gesprekken, inclusief chat en e-mail."
-    assert asked.misfit(sentence, _hit(sentence)) == "name"
+    assert asked.misfit(sentence, _hit(sentence)) == Doubt("name", "Kindertelefoon")
     right = PASSAGES[0]
     assert asked.misfit(right, _hit(right)) is None
 
 
 def test_a_passage_on_another_year_or_thing_cannot_answer() -> None:
     asked = Asked.read("Hoeveel gesprekken voerde de Kindertelefoon in 2019?", WEIGHTS)
-    assert asked.misfit(PASSAGES[0], _hit(PASSAGES[0])) == "year"
+    assert asked.misfit(PASSAGES[0], _hit(PASSAGES[0])) == Doubt("year", "2019")
     counted = Asked.read("Hoeveel meldingen kreeg de Kindertelefoon in 2017?", WEIGHTS)
-    assert counted.misfit(PASSAGES[0], _hit(PASSAGES[0])) == "counted"
+    assert counted.misfit(PASSAGES[0], _hit(PASSAGES[0])) == Doubt("counted", "meldingen")
 
 
 def test_an_abbreviation_stands_for_its_long_form() -> None:

@@ -293,11 +293,14 @@ def test_answer_is_highlighted_and_cited(browser: WebDriver, live_server: str) -
 
 
 def test_not_found_state(browser: WebDriver, live_server: str) -> None:
-    assert api_ask(live_server, NONSENSE)["answerable"] is False  # the fake index abstains
+    body = api_ask(live_server, NONSENSE)
+    assert body["answerable"] is False  # the fake index abstains
     field = open_page(browser, live_server)
     assert ask_in_page(browser, field, NONSENSE) == "result"
     not_found = browser.find_element(By.ID, "not-found")
     assert "Niet gevonden in de rapporten" in not_found.text
+    reason = not_found.find_element(By.CSS_SELECTOR, "p.reason")
+    assert reason.text == body["reason"]["text"]  # why, in the API's words
     assert "dichtstbijzijnde" in not_found.text
     assert not browser.find_elements(By.ID, "answer")
     assert not browser.find_elements(By.CSS_SELECTOR, "mark.answer-highlight")
