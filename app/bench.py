@@ -27,6 +27,7 @@ from app.baseline import BASELINE_DIR_ENV
 from eval.gold import load_gold
 from eval.metrics import percentile
 from eval.variants import fixed_chunks
+from index.background import load_background
 from index.builder import reindex
 from index.cache import EmbeddingCache, embed_with_cache
 from index.embedders import Embedder, make_embedder
@@ -201,6 +202,7 @@ def run_bench(settings: Settings, out_dir: Path, quick: bool = False, cold: bool
     reindex(s, embedder)
     docs = [ingest_with_settings(f, s) for f in files]
     texts = dense_units([c for d in docs for c in d.chunks])[0]
+    texts += load_background(s.background)  # embedded into each version as well
     cold_sample = texts[:: max(1, len(texts) // (12 if quick else 60))]
     _, cold_s = _timed(lambda: [embedder.embed_passages([t]) for t in cold_sample])
     vector_rate = len(cold_sample) / cold_s
