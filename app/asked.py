@@ -41,7 +41,6 @@ class Asked:
     """What a question asks for: its terms, the kind of answer, the years it names, for
     "hoeveel X" the X counted, and the specific names it is about."""
 
-    question: str
     terms: frozenset[str]
     kind: AnswerType
     years: frozenset[str]
@@ -69,11 +68,17 @@ class Asked:
         specific: list[tuple[str, frozenset[str]]] = []
         unknown: list[str] = []
         for name in names(question):
-            terms = tokenize(COUNTRIES.get(name, name) if language == "en" else name)
+            if language == "en":  # "Belgium and Germany" is one run of capitalised words
+                unknown += [
+                    c
+                    for c in _COUNTRY.findall(name)
+                    if not all(map(weights.known, tokenize(COUNTRIES[c])))
+                ]
+            terms = tokenize(name)
             if not terms:
                 continue
             if not all(map(weights.known, terms)):
-                if language == "nl" or name in COUNTRIES:
+                if language == "nl":
                     unknown.append(name)
             elif min(map(weights.share, terms)) < COMMON_NAME and (
                 language == "nl" or min(map(weights.count, terms)) >= 2
@@ -81,7 +86,6 @@ class Asked:
                 forms = terms + tokenize(_other_form(name, abbreviations or {}))
                 specific.append((name, frozenset(t[:PREFIX] for t in forms)))
         return cls(
-            question,
             frozenset(tokenize(expanded or question)),
             expected_type(question),
             frozenset(_YEAR.findall(question)),
@@ -152,6 +156,9 @@ COUNTRIES = {
     "Aruba": "Aruba",
     "Curaçao": "Curaçao",
 }
+
+
+_COUNTRY = re.compile(r"\b(" + "|".join(sorted(COUNTRIES, key=len, reverse=True)) + r")\b")
 
 
 def passage_terms(hit: Hit) -> set[str]:

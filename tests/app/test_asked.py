@@ -75,5 +75,10 @@ def test_unknown_names_count_in_dutch_and_countries_in_english() -> None:
     assert Asked.read("Hoe werkt de meldcode in België?", WEIGHTS, "nl").unknown == ("België",)
     english = Asked.read("How does the Netherlands compare with Germany?", WEIGHTS, "en")
     assert english.unknown == ("Germany",)
+    # one run of capitalised words can hold several countries
+    both = Asked.read("How do Belgium and Germany compare?", WEIGHTS, "en")
+    assert both.unknown == ("Belgium", "Germany")
+    known = TermWeights([*PASSAGES, "Ook in België geldt een meldcode."])
+    assert Asked.read("How do Belgium and Germany compare?", known, "en").unknown == ("Germany",)
     # English words are not names the reports should use
     assert Asked.read("What do Dutch municipalities do?", WEIGHTS, "en").unknown == ()
