@@ -97,6 +97,7 @@ def reindex(
     t0 = time.perf_counter()
     root = settings.index_dir
     report = ReindexReport()
+    background = bg.load_background(settings.background)  # a bad file fails before any work
     with layout.reindex_lock(root):
         layout.prune(root)
         manifest, old_chunks = _previous(root)
@@ -154,7 +155,6 @@ def reindex(
             )
             chunks.extend(doc.chunks)
         report.removed = [s for s in old_docs if s not in seen]
-        background = bg.load_background(settings.background)
         report.changed = bool(
             force
             or report.added
