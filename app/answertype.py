@@ -131,7 +131,9 @@ _SHARE_A = _any(
 )
 # a count: a number that is not a year or part of a date
 _DATE_PART = re.compile(
-    rf"{_YEAR}|\b\d{{1,2}}\s+({_MONTHS})\b|\b\d{{1,2}}-\d{{1,2}}-\d{{2,4}}\b|\b(artikel|art\.|lid)\s+\d+\w*",
+    rf"{_YEAR}|\b\d{{1,2}}\s+({_MONTHS})\b|\b\d{{1,2}}-\d{{1,2}}-\d{{2,4}}\b|\b(artikel|art\.|lid)\s+\d+\w*"
+    # round the clock: "24/7", "7 x 24 uur", "24 uur per dag"
+    r"|\b24\s*/\s*7\b|\b7\s*(x|maal)\s*24\b|\b24 uur per dag\b",
     re.IGNORECASE,
 )
 

@@ -58,6 +58,7 @@ def test_expected_type(question: str, kind: AnswerType) -> None:
         (T.COUNT, "Er zijn zestien centra.", True),
         (T.COUNT, "Sinds 10 oktober 2010 en volgens artikel 242 geldt dit.", False),
         (T.COUNT, "Er is geen uitsplitsing naar adviezen en meldingen.", False),
+        (T.COUNT, "Slachtoffers kunnen er 24/7 terecht, ook 7 maal 24 uur per week.", False),
         (T.NONE, "Wat dan ook.", True),
     ],
 )
