@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from index.abbrev import find_abbreviations
-from index.cache import EmbeddingCache, embed_with_cache
+from index.cache import EmbeddingCache, embed_with_background
 from index.embedders import Embedder
 from index.lexical import LexicalIndex
 from index.passages import WINDOW_CHARS, dense_units, retrieval_text
@@ -152,10 +152,7 @@ def build_snapshot(
             doc.chunks if variant.chunker == "structured" else fixed_chunks(doc, variant.size)
         )
     texts, owners = dense_units(chunks, variant.with_section, variant.window)
-    vectors, _ = embed_with_cache(
-        texts + (background or []), embedder.name, embedder.embed_passages, cache, embedder.dim
-    )
-    vectors, background_vectors = vectors[: len(texts)], vectors[len(texts) :]
+    vectors, background_vectors, _ = embed_with_background(texts, background or [], embedder, cache)
     manifest = {"documents": [{"abbreviations": find_abbreviations(d.text)} for d in docs]}
     store = FaissStore.build(vectors, ann_threshold=10**9)
     lexical = LexicalIndex.build([retrieval_text(c, variant.with_section) for c in chunks])

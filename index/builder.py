@@ -23,7 +23,7 @@ import numpy as np
 from index import background as bg
 from index import layout
 from index.abbrev import find_abbreviations
-from index.cache import EmbeddingCache, embed_with_cache
+from index.cache import EmbeddingCache, embed_with_background
 from index.embedders import Embedder
 from index.lexical import LexicalIndex
 from index.passages import dense_units, retrieval_text
@@ -186,32 +186,25 @@ def _write_version(
 ) -> tuple[str, int]:
     root = settings.index_dir
     texts, owners = dense_units(chunks)
-    texts += background  # embedded alike; kept apart after
     cache = EmbeddingCache(root / "embeddings.sqlite")
     bar = None
     if progress:
         from tqdm import tqdm
 
         bar = tqdm(
-            total=len(texts),
+            total=len(texts) + len(background),
             desc="embedding passages, windows and background",
             unit="text",
             leave=False,
         )
     try:
-        vectors, computed = embed_with_cache(
-            texts,
-            embedder.name,
-            embedder.embed_passages,
-            cache,
-            embedder.dim,
-            progress=bar.update if bar else None,
+        vectors, background_vectors, computed = embed_with_background(
+            texts, background, embedder, cache, progress=bar.update if bar else None
         )
     finally:
         cache.close()
         if bar:
             bar.close()
-    vectors, background_vectors = vectors[: len(owners)], vectors[len(owners) :]
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
     digest = hashlib.sha1("".join(c.id for c in chunks).encode()).hexdigest()[:8]
     name = f"{stamp}-{digest}"

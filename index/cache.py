@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
+from index.embedders import Embedder
+
 
 def text_key(embedder_name: str, text: str) -> str:
     return hashlib.sha1(f"{embedder_name}\x00{text}".encode()).hexdigest()
@@ -66,3 +68,23 @@ def embed_with_cache(
             progress(len(part))
     out = np.vstack([have[k] for k in keys]) if keys else np.zeros((0, dim), np.float32)
     return out.astype(np.float32), len(missing)
+
+
+def embed_with_background(
+    texts: list[str],
+    background: list[str],
+    embedder: Embedder,
+    cache: EmbeddingCache,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Passage vectors and background vectors (see index.background), embedded alike in one
+    pass through the cache; returns (vectors, background vectors, computed)."""
+    vectors, computed = embed_with_cache(
+        texts + background,
+        embedder.name,
+        embedder.embed_passages,
+        cache,
+        embedder.dim,
+        progress=progress,
+    )
+    return vectors[: len(texts)], vectors[len(texts) :], computed
