@@ -13,8 +13,6 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from app.answer import judge, read_question
-from app.terms import TermWeights
 from eval.gold import GoldItem, NormalizedText, gold_files, load_gold_sets, page_at
 from eval.metrics import abstention_scores, is_hit, mrr_at, ndcg_at, percentile, recall_at
 from eval.report import write_reports
@@ -22,11 +20,11 @@ from eval.variants import CONFIGS, DEFAULT_CONFIGS, EvalConfig, build_snapshot
 from index.background import load_background
 from index.cache import EmbeddingCache
 from index.embedders import Embedder, make_embedder
-from index.passages import retrieval_text
 from index.search import Searcher
-from ingest.lang import detect_language, warm_up
+from ingest.lang import warm_up
 from ingest.models import Document
 from ingest.pipeline import ingest_with_settings, iter_report_files
+from qa import ReadyIndex, answer
 from vraagbaak.errors import ConfigError
 from vraagbaak.settings import Settings
 
@@ -41,6 +39,7 @@ class Outcome:
     flags: list[bool]
     confidence: float
     latency_ms: float
+    abstained: bool  # what the service decided: "not found in the reports"
     first: dict[str, Any] | None = None
     answer_hit: bool | None = None  # the answering sentence lies on the evidence span
 
@@ -105,7 +104,7 @@ def _run_config(
             docs, cfg.variant, embedder, cache, load_background(settings.background)
         )
     searcher = Searcher(snap, embedder, cfg.search)
-    weights = TermWeights([retrieval_text(c) for c in snap.chunks])
+    ready = ReadyIndex.of(searcher)
     result = ConfigResult(cfg.name, cfg.description)
     for item in items:
         embed_ms = 0.0
@@ -117,33 +116,29 @@ def _run_config(
                 vec = embedder.embed_queries([text])[0]
                 query_vectors[text] = (vec, (time.perf_counter() - t0) * 1000)
             qv, embed_ms = query_vectors[text]
-        t0 = time.perf_counter()
-        language = detect_language(item.question, default="unknown")
-        hits, stats = searcher.search_with_stats(
-            item.question, top_k=K, query_vector=qv, language=language
+        asked = answer(
+            ready, item.question, threshold=settings.abstain_threshold, top_k=K, query_vector=qv
         )
-        asked = read_question(item.question, searcher, weights, language)
-        verdict = judge(asked, hits, stats, weights)
-        answer, conf = verdict.answer, verdict.confidence
-        took = (time.perf_counter() - t0) * 1000 + embed_ms
+        hits = asked.hits
         passages = [(h.chunk.document_id, h.chunk.char_start, h.chunk.char_end) for h in hits]
         first = (
             {"section": hits[0].chunk.section, "text": hits[0].chunk.text[:300]} if hits else None
         )
         span = None
-        if answer:
-            chunk = next(h.chunk for h in hits if h.chunk.id == answer.passage_id)
+        if asked.candidate:
+            chunk = next(h.chunk for h in hits if h.chunk.id == asked.candidate.passage_id)
             span = (
                 chunk.document_id,
-                chunk.char_start + answer.start,
-                chunk.char_start + answer.end,
+                chunk.char_start + asked.candidate.start,
+                chunk.char_start + asked.candidate.end,
             )
         result.outcomes.append(
             Outcome(
                 item,
                 _flags(passages, where.get(item.id)),
-                conf,
-                took,
+                asked.confidence,
+                asked.took_ms + embed_ms,
+                not asked.answerable,
                 first,
                 answer_on_evidence(span, where.get(item.id)),
             )
@@ -179,9 +174,15 @@ def _run_url(
                 if ps
                 else None
             )
-            conf = data["confidence"] if data["answerable"] else min(data["confidence"], -1.0)
             result.outcomes.append(
-                Outcome(item, _flags(passages, where.get(item.id)), conf, took, first)
+                Outcome(
+                    item,
+                    _flags(passages, where.get(item.id)),
+                    data["confidence"],
+                    took,
+                    not data["answerable"],
+                    first,
+                )
             )
     return result
 
@@ -222,7 +223,7 @@ def summarize(result: ConfigResult, threshold: float, in_process: bool) -> dict[
 
 def _abstention(outcomes: list[Outcome], threshold: float) -> dict[str, float]:
     actual = [not o.item.answerable for o in outcomes]
-    predicted = [o.confidence < threshold for o in outcomes]
+    predicted = [o.abstained for o in outcomes]
     return abstention_scores(predicted, actual) | {
         "threshold": threshold,
         "unanswerable": sum(actual),

@@ -5,15 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from index.abbrev import find_abbreviations
-from index.cache import EmbeddingCache, embed_with_background
+from index.assemble import assemble
+from index.cache import EmbeddingCache
 from index.embedders import Embedder
-from index.lexical import LexicalIndex
-from index.passages import WINDOW_CHARS, dense_units, retrieval_text
+from index.manifest import DocumentEntry, Manifest, utc_now
+from index.passages import WINDOW_CHARS
 from index.search import SearchConfig, Snapshot
-from index.store import FaissStore
 from ingest.chunk import chunk_id
 from ingest.models import Chunk, Document
-from ingest.pipeline import pages_of
+from ingest.pipeline import INGEST_VERSION, pages_of
 
 
 @dataclass(frozen=True)
@@ -151,11 +151,37 @@ def build_snapshot(
         chunks.extend(
             doc.chunks if variant.chunker == "structured" else fixed_chunks(doc, variant.size)
         )
-    texts, owners = dense_units(chunks, variant.with_section, variant.window)
-    vectors, background_vectors, _ = embed_with_background(texts, background or [], embedder, cache)
-    manifest = {"documents": [{"abbreviations": find_abbreviations(d.text)} for d in docs]}
-    store = FaissStore.build(vectors, ann_threshold=10**9)
-    lexical = LexicalIndex.build([retrieval_text(c, variant.with_section) for c in chunks])
-    return Snapshot(
-        f"eval-{variant.chunker}", manifest, chunks, store, lexical, owners, background_vectors
+    built = assemble(
+        chunks,
+        embedder,
+        cache,
+        background or [],
+        ann_threshold=10**9,
+        with_section=variant.with_section,
+        window=variant.window,
     )
+    manifest = Manifest(
+        name=f"eval-{variant.chunker}",
+        embedder=embedder.name,
+        dim=embedder.dim,
+        store=built.store.kind,
+        chunk_chars=0,
+        ingest_version=INGEST_VERSION,
+        chunks=len(chunks),
+        vectors=len(built.owners),
+        background="",
+        documents=[
+            DocumentEntry(
+                document_id=d.document_id,
+                source=d.source,
+                title=d.title,
+                sha256=d.sha256,
+                pages=d.page_count,
+                chunks=len(d.chunks),
+                indexed_at=utc_now(),
+                abbreviations=find_abbreviations(d.text),
+            )
+            for d in docs
+        ],
+    )
+    return built.snapshot(manifest)

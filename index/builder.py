@@ -18,23 +18,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from index import background as bg
 from index import layout
 from index.abbrev import find_abbreviations
-from index.cache import EmbeddingCache, embed_with_background
+from index.assemble import assemble, units_to_embed
+from index.cache import EmbeddingCache
 from index.embedders import Embedder
-from index.lexical import LexicalIndex
-from index.passages import dense_units, retrieval_text
-from index.store import FaissStore
+from index.manifest import DocumentEntry, Manifest, utc_now
+from index.sources import public_source, source_key
 from ingest.models import Chunk
 from ingest.pipeline import INGEST_VERSION, ingest_with_settings, iter_report_files
-from vraagbaak.errors import IngestError, UnsupportedFileError
+from vraagbaak.errors import IndexFormatError, IngestError, UnsupportedFileError
 from vraagbaak.settings import Settings
 
 log = logging.getLogger(__name__)
-FORMAT_VERSION = 1
 
 
 @dataclass
@@ -73,13 +72,17 @@ def collect_sources(paths: Iterable[Path]) -> list[Path]:
     return sorted(dict.fromkeys(files))
 
 
-def _previous(root: Path) -> tuple[dict[str, Any], dict[str, list[Chunk]]]:
+def _previous(root: Path) -> tuple[Manifest | None, dict[str, list[Chunk]]]:
     version = layout.current_dir(root)
     if version is None:
-        return {}, {}
-    manifest = layout.read_manifest(version)
+        return None, {}
+    try:
+        manifest = Manifest.read(version / layout.MANIFEST)
+    except IndexFormatError as exc:  # written by another format: everything is read anew
+        log.warning("previous index not reusable", extra={"error": str(exc)})
+        return None, {}
     chunks: dict[str, list[Chunk]] = {}
-    with open(version / layout.CHUNKS) as fh:
+    with open(version / layout.CHUNKS, encoding="utf-8") as fh:
         for line in fh:
             c = Chunk.from_dict(json.loads(line))
             chunks.setdefault(c.document_id, []).append(c)
@@ -102,56 +105,60 @@ def reindex(
         layout.prune(root)
         manifest, old_chunks = _previous(root)
         if manifest and (
-            manifest.get("embedder") != embedder.name  # vectors of another model can't mix
-            or manifest.get("ingest_version") != INGEST_VERSION
-            or manifest.get("chunk_chars") != settings.chunk_chars
+            manifest.embedder != embedder.name  # vectors of another model can't mix
+            or manifest.ingest_version != INGEST_VERSION
+            or manifest.chunk_chars != settings.chunk_chars
         ):
             force = True
-        old_docs = {d["source"]: d for d in manifest.get("documents", [])}
+        old_docs = {d.source: d for d in manifest.documents} if manifest else {}
         sources = collect_sources(paths if paths is not None else [settings.corpus_dir])
-        docs: list[dict[str, Any]] = []
+        docs: list[DocumentEntry] = []
         chunks: list[Chunk] = []
         seen: set[str] = set()
         for path in sources:
-            source = str(path)
+            source = source_key(path, settings.corpus_dir)
             seen.add(source)
             old = old_docs.get(source)
             try:
                 sha = _sha256(path) if path.is_file() else ""
                 if not sha:
-                    raise UnsupportedFileError(path, "no such file", "check the path")
-                if old and old["sha256"] == sha and not force and old["document_id"] in old_chunks:
+                    raise UnsupportedFileError(
+                        public_source(source), "no such file", "check the path"
+                    )
+                if old and old.sha256 == sha and not force and old.document_id in old_chunks:
                     docs.append(old)
-                    chunks.extend(old_chunks[old["document_id"]])
+                    chunks.extend(old_chunks[old.document_id])
                     report.unchanged.append(source)
                     continue
-                doc = ingest_with_settings(path, settings)
+                doc = ingest_with_settings(path, settings, source=source)
             except IngestError as exc:
-                report.failures.append((source, str(exc)))
-                log.warning("ingest failed", extra={"source": source, "error": str(exc)})
-                if old and old["document_id"] in old_chunks:  # keep what was indexed
+                message = str(exc).replace(str(path), public_source(source))
+                report.failures.append((source, message))
+                log.warning("ingest failed", extra={"source": source, "error": message})
+                if old and old.document_id in old_chunks:  # keep what was indexed
                     docs.append(old)
-                    chunks.extend(old_chunks[old["document_id"]])
+                    chunks.extend(old_chunks[old.document_id])
                 continue
-            if any(d["document_id"] == doc.document_id for d in docs):
+            twin = next((d for d in docs if d.document_id == doc.document_id), None)
+            if twin is not None:
                 report.failures.append(
-                    (source, f"{source}: same content as a report already indexed")
+                    (source, f"{source}: same content as {twin.source}, already indexed")
                 )
                 continue
             (report.replaced if old else report.added).append(source)
             docs.append(
-                {
-                    "document_id": doc.document_id,
-                    "source": source,
-                    "title": doc.title,
-                    "sha256": doc.sha256,
-                    "pages": doc.page_count,
-                    "pages_inferred": doc.pages_inferred,
-                    "chunks": len(doc.chunks),
-                    "sections": len(doc.sections),
-                    "indexed_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                    "abbreviations": find_abbreviations(doc.text),
-                }
+                DocumentEntry(
+                    document_id=doc.document_id,
+                    source=source,
+                    title=doc.title,
+                    sha256=doc.sha256,
+                    pages=doc.page_count,
+                    pages_inferred=doc.pages_inferred,
+                    chunks=len(doc.chunks),
+                    sections=len(doc.sections),
+                    indexed_at=utc_now(),
+                    abbreviations=find_abbreviations(doc.text),
+                )
             )
             chunks.extend(doc.chunks)
         report.removed = [s for s in old_docs if s not in seen]
@@ -160,8 +167,8 @@ def reindex(
             or report.added
             or report.replaced
             or report.removed
-            or not manifest
-            or manifest.get("background") != bg.digest(background)
+            or manifest is None
+            or manifest.background != bg.digest(background)
         )
         report.chunks = len(chunks)
         if not report.changed:
@@ -179,72 +186,58 @@ def reindex(
 def _write_version(
     settings: Settings,
     embedder: Embedder,
-    docs: list[dict[str, Any]],
+    docs: list[DocumentEntry],
     chunks: list[Chunk],
     background: list[str],
     progress: bool,
 ) -> tuple[str, int]:
     root = settings.index_dir
-    texts, owners = dense_units(chunks)
     cache = EmbeddingCache(root / "embeddings.sqlite")
-    bar = None
-    if progress:
-        from tqdm import tqdm
-
-        bar = tqdm(
-            total=len(texts) + len(background),
-            desc="embedding passages, windows and background",
-            unit="text",
-            leave=False,
-        )
     try:
-        vectors, background_vectors, computed = embed_with_background(
-            texts, background, embedder, cache, progress=bar.update if bar else None
-        )
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            disable=not progress,
+            transient=True,
+        ) as bar:
+            task = bar.add_task(
+                "embedding passages, windows and background",
+                total=units_to_embed(chunks, background),
+            )
+            built = assemble(
+                chunks,
+                embedder,
+                cache,
+                background,
+                ann_threshold=settings.ann_threshold,
+                progress=lambda n: bar.advance(task, n),
+            )
     finally:
         cache.close()
-        if bar:
-            bar.close()
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
     digest = hashlib.sha1("".join(c.id for c in chunks).encode()).hexdigest()[:8]
-    name = f"{stamp}-{digest}"
     vdir = layout.versions_dir(root)
+    name, n = f"{stamp}-{digest}", 1
+    while (vdir / name).exists():  # same passages within the same second: number the versions
+        n += 1
+        name = f"{stamp}-{digest}-{n}"
     tmp = vdir / f".tmp-{name}-{os.getpid()}"
     tmp.mkdir(parents=True)
-    with open(tmp / layout.CHUNKS, "w") as fh:
-        for c in chunks:
-            fh.write(json.dumps(c.to_dict(), ensure_ascii=False) + "\n")
-    store = FaissStore.build(vectors, settings.ann_threshold)
-    store.save(tmp / layout.VECTORS)
-    np.save(tmp / layout.OWNERS, owners)
-    np.save(tmp / layout.BACKGROUND, background_vectors)
-    LexicalIndex.build([retrieval_text(c) for c in chunks]).save(tmp / layout.BM25)
-    layout.write_json(
-        tmp / layout.MANIFEST,
-        {
-            "format": FORMAT_VERSION,
-            "name": name,
-            "embedder": embedder.name,
-            "dim": embedder.dim,
-            "store": store.kind,
-            "chunk_chars": settings.chunk_chars,
-            "ingest_version": INGEST_VERSION,
-            "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "chunks": len(chunks),
-            "vectors": len(owners),
-            "background": bg.digest(background),
-            "documents": docs,
-        },
-    )
-    final, n = vdir / name, 1
-    while final.exists():  # same passages within the same second: number the versions
-        n += 1
-        final = vdir / f"{stamp}-{digest}-{n}"
-    if final.name != name:
-        name = final.name
-        manifest = layout.read_manifest(tmp)
-        manifest["name"] = name
-        layout.write_json(tmp / layout.MANIFEST, manifest)
-    os.replace(tmp, final)
+    built.save(tmp)
+    Manifest(
+        name=name,
+        embedder=embedder.name,
+        dim=embedder.dim,
+        store=built.store.kind,
+        chunk_chars=settings.chunk_chars,
+        ingest_version=INGEST_VERSION,
+        chunks=len(chunks),
+        vectors=len(built.owners),
+        background=bg.digest(background),
+        documents=docs,
+    ).write(tmp / layout.MANIFEST)
+    os.replace(tmp, vdir / name)
     layout.switch_current(root, name)
-    return name, computed
+    return name, built.computed

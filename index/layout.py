@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import json
 import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from vraagbaak.errors import ReindexBusyError
 
@@ -56,14 +54,6 @@ def switch_current(root: Path, name: str) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, root / "CURRENT")
-
-
-def read_manifest(version: Path) -> dict[str, Any]:
-    return json.loads((version / MANIFEST).read_text())
-
-
-def write_json(path: Path, data: Any) -> None:
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=1))
 
 
 @contextlib.contextmanager

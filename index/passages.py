@@ -7,7 +7,6 @@ from __future__ import annotations
 import numpy as np
 
 from ingest.models import Chunk
-from ingest.sentences import sentence_spans
 
 WINDOW_CHARS = 400
 
@@ -27,21 +26,27 @@ def retrieval_text(chunk: Chunk, with_section: bool = True) -> str:
     return f"{leaf}\n{body}"
 
 
-def sentence_windows(chunk: Chunk, size: int = WINDOW_CHARS) -> list[str]:
-    """Consecutive sentences of the passage packed into windows of at most ~size characters."""
-    windows: list[str] = []
+def window_spans(chunk: Chunk, size: int = WINDOW_CHARS) -> list[tuple[int, int]]:
+    """Consecutive sentences of the passage (its stored spans) packed into windows of at most
+    ~size characters: (start, end) in the passage text; none when one window would do."""
+    windows: list[tuple[int, int]] = []
     cur: tuple[int, int] | None = None
-    for s, e in sentence_spans(chunk.text):
+    for s, e in chunk.sentences:
         if cur is None:
             cur = (s, e)
         elif e - cur[0] <= size:
             cur = (cur[0], e)
         else:
-            windows.append(chunk.text[cur[0] : cur[1]])
+            windows.append(cur)
             cur = (s, e)
     if cur is not None:
-        windows.append(chunk.text[cur[0] : cur[1]])
+        windows.append(cur)
     return windows if len(windows) > 1 else []
+
+
+def sentence_windows(chunk: Chunk, size: int = WINDOW_CHARS) -> list[str]:
+    """The texts of :func:`window_spans`."""
+    return [chunk.text[s:e] for s, e in window_spans(chunk, size)]
 
 
 def dense_units(

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -17,6 +16,7 @@ from index import layout
 from index.abbrev import expand_query
 from index.embedders import Embedder
 from index.lexical import LexicalIndex
+from index.manifest import Manifest
 from index.store import FaissStore, VectorStore
 from ingest.lang import detect_language
 from ingest.models import Chunk
@@ -64,7 +64,7 @@ class Snapshot:
     def __init__(
         self,
         name: str,
-        manifest: dict[str, Any],
+        manifest: Manifest,
         chunks: list[Chunk],
         store: VectorStore,
         lexical: LexicalIndex,
@@ -85,10 +85,7 @@ class Snapshot:
             owner = int(self.owners[v])
             self.window_of[v] = seen.get(owner, 0)
             seen[owner] = int(self.window_of[v]) + 1
-        self.abbreviations: dict[str, str] = {}
-        for doc in manifest.get("documents", []):
-            for short, long in doc.get("abbreviations", {}).items():
-                self.abbreviations.setdefault(short, long)
+        self.abbreviations = manifest.abbreviations()
         positions: dict[str, list[int]] = {}
         for i, c in enumerate(chunks):
             positions.setdefault(c.document_id, []).append(i)
@@ -99,13 +96,13 @@ class Snapshot:
         version = layout.current_dir(root)
         if version is None:
             raise IndexNotBuiltError(
-                f"no index in {root}; build it with `vraagbaak ingest` (or `make index`)"
+                "no index has been built yet; build it with `vraagbaak ingest` (or `make index`)"
             )
-        manifest = layout.read_manifest(version)
-        if manifest.get("embedder") != embedder.name or manifest.get("dim") != embedder.dim:
+        manifest = Manifest.read(version / layout.MANIFEST)
+        if manifest.embedder != embedder.name or manifest.dim != embedder.dim:
             raise EmbedderMismatchError(
-                f"the index in {version} was built with embedder {manifest.get('embedder')!r} "
-                f"(dim {manifest.get('dim')}), but {embedder.name!r} (dim {embedder.dim}) is "
+                f"index version {version.name} was built with embedder {manifest.embedder!r} "
+                f"(dim {manifest.dim}), but {embedder.name!r} (dim {embedder.dim}) is "
                 "configured; reindex with `vraagbaak ingest --force` or set VRAAGBAAK_EMBEDDER"
             )
         with open(version / layout.CHUNKS) as fh:

@@ -48,13 +48,32 @@ class Chunk:
     title: str = ""
     source: str = ""
     context: str = ""  # for retrieval only: the sentences that introduce a table cut off from it
+    # (start, end) in ``text`` of each sentence, split once when the passage is made
+    sentences: tuple[tuple[int, int], ...] = ()
+    # indices into ``sentences`` of those that are headings (never an answer)
+    heading_sentences: tuple[int, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.text and not self.sentences:
+            from ingest.sentences import sentence_spans
+            from ingest.structure import parse_heading
+
+            spans = tuple(sentence_spans(self.text))
+            heads = tuple(
+                i for i, (s, e) in enumerate(spans) if parse_heading(self.text[s:e], None)
+            )
+            object.__setattr__(self, "sentences", spans)
+            object.__setattr__(self, "heading_sentences", heads)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Chunk:
-        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+        fields = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        fields["sentences"] = tuple(tuple(s) for s in fields.get("sentences", ()))
+        fields["heading_sentences"] = tuple(fields.get("heading_sentences", ()))
+        return cls(**fields)
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from ingest.blocks import Block, Line, build_blocks, render
@@ -25,7 +26,7 @@ from vraagbaak.settings import Settings
 DEFAULT_CHUNK_CHARS = 1150
 # Raised whenever cleaning or chunking changes what a file becomes, so that a reindex
 # re-reads reports whose bytes did not change (their embeddings stay cached).
-INGEST_VERSION = 2
+INGEST_VERSION = 3  # 3: passages carry their sentence spans
 
 
 def ingest_file(
@@ -33,19 +34,24 @@ def ingest_file(
     chunk_chars: int = DEFAULT_CHUNK_CHARS,
     max_bytes: int = 50 * 1024 * 1024,
     timeout_s: float = 120.0,
+    source: str | None = None,
 ) -> Document:
-    """Read, clean, structure and chunk one report file."""
+    """Read, clean, structure and chunk one report file (named ``source``, when given)."""
     raw = load(Path(path), max_bytes=max_bytes, timeout_s=timeout_s)
+    if source is not None:
+        raw = replace(raw, source=source)
     return build_document(raw, chunk_chars)
 
 
-def ingest_with_settings(path: Path, settings: Settings) -> Document:
-    """``ingest_file`` with the size, time and passage limits of the settings."""
+def ingest_with_settings(path: Path, settings: Settings, source: str | None = None) -> Document:
+    """``ingest_file`` with the size, time and passage limits of the settings; ``source`` is
+    how the document and its passages name the file (default: the path as given)."""
     return ingest_file(
         path,
         chunk_chars=settings.chunk_chars,
         max_bytes=settings.max_file_bytes,
         timeout_s=settings.parse_timeout_s,
+        source=source,
     )
 
 

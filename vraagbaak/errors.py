@@ -13,6 +13,7 @@
     │   └── ParseTimeoutError
     ├── IndexStoreError          the index cannot be read, written or used
     │   ├── IndexNotBuiltError
+    │   ├── IndexFormatError
     │   ├── EmbedderMismatchError
     │   └── ReindexBusyError
     ├── QueryError               a question or search request is not acceptable
@@ -110,6 +111,10 @@ class IndexStoreError(VraagbaakError):
 
 class IndexNotBuiltError(IndexStoreError):
     """No index has been built yet."""
+
+
+class IndexFormatError(IndexStoreError):
+    """The index was written in a format this version cannot read."""
 
 
 class EmbedderMismatchError(IndexStoreError):

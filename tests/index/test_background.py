@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from index import layout
+from index.manifest import Manifest
 from index.background import BUILTIN, digest, load_background
 from index.builder import reindex
 from index.embedders import FakeEmbedder
@@ -56,7 +57,7 @@ def test_each_version_holds_the_background_vectors(
     version = layout.current_dir(settings.index_dir)
     assert version is not None
     assert len(np.load(version / layout.BACKGROUND)) == len(load_background("builtin"))
-    assert layout.read_manifest(version)["vectors"] < first.embedded  # passages kept apart
+    assert Manifest.read(version / layout.MANIFEST).vectors < first.embedded  # passages kept apart
 
     # another background rewrites the version without reading the reports again
     monkeypatch.setattr(

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from index import layout
+from index.manifest import Manifest
 from index.builder import ReindexReport, collect_sources, reindex
 from index.cache import EmbeddingCache, text_key
 from index.embedders import FakeEmbedder
@@ -49,10 +50,10 @@ def current_chunks(settings: Settings) -> list[Chunk]:
         return [Chunk.from_dict(json.loads(line)) for line in fh]
 
 
-def current_manifest(settings: Settings) -> dict[str, object]:
+def current_manifest(settings: Settings) -> Manifest:
     version = layout.current_dir(settings.index_dir)
     assert version is not None
-    return layout.read_manifest(version)
+    return Manifest.read(version / layout.MANIFEST)
 
 
 def expected_embedded(settings: Settings, chunks: list[Chunk], embedder_name: str) -> int:
@@ -77,7 +78,7 @@ def first_reindex(settings: Settings) -> ReindexReport:
 def test_first_reindex_adds_both_reports(settings: Settings, corpus: Path) -> None:
     emb = FakeEmbedder()
     report = reindex(settings, emb)
-    assert sorted(report.added) == sorted(str(p) for p in corpus.iterdir())
+    assert sorted(report.added) == sorted(p.name for p in corpus.iterdir())
     assert report.replaced == report.removed == report.unchanged == []
     assert report.failures == []
     assert report.changed
@@ -115,15 +116,14 @@ def test_new_report_embeds_only_its_own_passages(settings: Settings, corpus: Pat
 
     emb = FakeEmbedder()
     report = reindex(settings, emb)
-    assert report.added == [str(new)]
+    assert report.added == [new.name]
     assert len(report.unchanged) == 2
     assert emb.passages_embedded == expected
     assert report.embedded == expected
 
     chunks = current_chunks(settings)
     per_doc = {
-        d["document_id"]: d["chunks"]
-        for d in current_manifest(settings)["documents"]  # type: ignore[attr-defined]
+        d.document_id: d.chunks for d in current_manifest(settings).documents
     }
     assert len(per_doc) == 3
     assert report.chunks == len(chunks) == sum(per_doc.values())
@@ -138,8 +138,8 @@ def test_modified_report_is_replaced_and_old_chunks_dropped(
     first_reindex(settings)
     before = current_chunks(settings)
     path = corpus / "notitie-b.txt"
-    old_ids = {c.id for c in before if c.source == str(path)}
-    old_doc_ids = {c.document_id for c in before if c.source == str(path)}
+    old_ids = {c.id for c in before if c.source == path.name}
+    old_doc_ids = {c.document_id for c in before if c.source == path.name}
     assert old_ids
     path.write_text(
         path.read_text(encoding="utf-8")
@@ -148,13 +148,13 @@ def test_modified_report_is_replaced_and_old_chunks_dropped(
     )
     report = reindex(settings, FakeEmbedder())
     assert report.changed
-    assert report.replaced == [str(path)]
+    assert report.replaced == [path.name]
     assert report.added == report.removed == []
     after = current_chunks(settings)
     assert not old_ids & {c.id for c in after}
     assert not old_doc_ids & {c.document_id for c in after}
     assert any("zelfstandig wonen" in c.text for c in after)
-    others = {c.id for c in before if c.source != str(path)}
+    others = {c.id for c in before if c.source != path.name}
     assert others <= {c.id for c in after}
 
 
@@ -164,39 +164,39 @@ def test_deleted_report_is_removed(settings: Settings, corpus: Path) -> None:
     path.unlink()
     report = reindex(settings, FakeEmbedder())
     assert report.changed
-    assert report.removed == [str(path)]
+    assert report.removed == [path.name]
     chunks = current_chunks(settings)
     assert chunks
-    assert all(c.source != str(path) for c in chunks)
-    docs = current_manifest(settings)["documents"]
-    assert [d["source"] for d in docs] == [str(corpus / "rapport-a.txt")]  # type: ignore[attr-defined]
+    assert all(c.source != path.name for c in chunks)
+    docs = current_manifest(settings).documents
+    assert [d.source for d in docs] == ["rapport-a.txt"]
 
 
 def test_corrupt_file_is_reported_and_the_rest_indexed(settings: Settings, corpus: Path) -> None:
     bad = corpus / "bad.pdf"
     bad.write_bytes(b"%PDF-1.7\n\x00\x01 this is not a pdf at all \xff\xfe garbage")
     report = reindex(settings, FakeEmbedder())
-    assert [s for s, _ in report.failures] == [str(bad)]
+    assert [s for s, _ in report.failures] == [bad.name]
     message = report.failures[0][1]
     assert "bad.pdf" in message
     assert len(report.added) == 2
     sources = {c.source for c in current_chunks(settings)}
-    assert sources == {str(corpus / "rapport-a.txt"), str(corpus / "notitie-b.txt")}
+    assert sources == {"rapport-a.txt", "notitie-b.txt"}
 
 
 def test_unreadable_indexed_report_keeps_its_old_chunks(settings: Settings, corpus: Path) -> None:
     first_reindex(settings)
     path = corpus / "rapport-a.txt"
-    old = [c for c in current_chunks(settings) if c.source == str(path)]
+    old = [c for c in current_chunks(settings) if c.source == path.name]
     assert old
     path.write_bytes(b"Inleiding\n\n\xff\xfe\xc3\x28 geen geldige UTF-8 \x80\x81\n")
     # another report arrives at the same time, so a new version really is written
     (corpus / "rapport-c.txt").write_text(REPORT_C, encoding="utf-8")
     report = reindex(settings, FakeEmbedder())
-    assert [s for s, _ in report.failures] == [str(path)]
+    assert [s for s, _ in report.failures] == [path.name]
     assert "UTF-8" in report.failures[0][1]
     assert report.changed
-    assert report.added == [str(corpus / "rapport-c.txt")]
+    assert report.added == ["rapport-c.txt"]
     assert report.removed == []
     chunks = current_chunks(settings)
     assert {c.id for c in old} <= {c.id for c in chunks}
@@ -205,7 +205,7 @@ def test_unreadable_indexed_report_keeps_its_old_chunks(settings: Settings, corp
 
     # and on its own (nothing else changed) the failing report still loses nothing
     again = reindex(settings, FakeEmbedder())
-    assert [s for s, _ in again.failures] == [str(path)]
+    assert [s for s, _ in again.failures] == [path.name]
     assert {c.id for c in old} <= {c.id for c in current_chunks(settings)}
 
 
@@ -229,7 +229,7 @@ def test_switching_embedder_forces_a_full_reembed(settings: Settings, corpus: Pa
     assert report.version != first.version
     assert other.passages_embedded == report.embedded == len(set(texts))
     assert len(report.replaced) == 2
-    assert current_manifest(settings)["embedder"] == OtherFakeEmbedder.name
+    assert current_manifest(settings).embedder == OtherFakeEmbedder.name
     assert Snapshot.load(settings.index_dir, other).name == report.version
     with pytest.raises(EmbedderMismatchError):
         Snapshot.load(settings.index_dir, FakeEmbedder())

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from app.answer import Answer, best_sentence, confidence, judge
-from app.asked import Asked
-from app.doubt import Doubt
-from app.terms import TermWeights
+from qa.judge import Answer, best_sentence, confidence, judge
+from qa.asked import Asked
+from qa.doubt import Doubt
+from qa.terms import TermWeights
 from index.search import Hit, SearchStats
 from ingest.models import Chunk
 

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.asked import Asked, passage_terms
-from app.doubt import Doubt
-from app.terms import TermWeights
 from index.lexical import tokenize
-from index.passages import sentence_windows
+from index.passages import window_spans
 from index.search import Hit, Searcher, SearchStats
-from ingest.sentences import sentence_spans
-from ingest.structure import parse_heading
+from qa.asked import Asked, passage_terms
+from qa.doubt import Doubt
+from qa.terms import TermWeights
 
 Z_LOW, Z_HIGH = 2.0, 6.0  # dense z-scores mapped onto 0..1
 WINDOW_BONUS = 0.2  # the sentence lies where the dense side matched the question
@@ -51,10 +49,9 @@ def best_sentence(
         text = hit.chunk.text
         window = _window_span(hit)
         terms = passage_terms(hit) if asked.counted or asked.names else None
+        heads = set(hit.chunk.heading_sentences)
         spans = [
-            (s, e)
-            for s, e in sentence_spans(text)
-            if e - s >= 15 and parse_heading(text[s:e], None) is None
+            (s, e) for i, (s, e) in enumerate(hit.chunk.sentences) if e - s >= 15 and i not in heads
         ]
         for i, (s, e) in enumerate(spans):
             found = asked.terms & set(tokenize(text[s:e]))
@@ -81,11 +78,8 @@ def _window_span(hit: Hit) -> tuple[int, int] | None:
     """Where, in its passage, the sentence window that matched the question best lies."""
     if hit.window < 0:
         return None
-    windows = sentence_windows(hit.chunk)
-    if hit.window >= len(windows):
-        return None
-    start = hit.chunk.text.find(windows[hit.window])
-    return (start, start + len(windows[hit.window])) if start >= 0 else None
+    windows = window_spans(hit.chunk)
+    return windows[hit.window] if hit.window < len(windows) else None
 
 
 def confidence(stats: SearchStats, answer: Answer | None) -> float:

@@ -11,11 +11,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from app.answertype import AnswerType, counted_word, expected_type, holds
-from app.doubt import Doubt
-from app.terms import PREFIX, TermWeights
 from index.lexical import tokenize
 from index.search import Hit
+from qa.answertype import AnswerType, counted_word, expected_type, holds
+from qa.doubt import Doubt
+from qa.terms import PREFIX, TermWeights
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _WORD = r"(?:[A-ZÀ-Ý][\w-]*[a-zà-ÿ][\w-]*|[A-Z]{2,}[\w-]*)"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from app.answertype import AnswerType
-from app.asked import Asked, names
-from app.doubt import Doubt
-from app.terms import TermWeights
+from qa.answertype import AnswerType
+from qa.asked import Asked, names
+from qa.doubt import Doubt
+from qa.terms import TermWeights
 from index.search import Hit
 from ingest.models import Chunk
 

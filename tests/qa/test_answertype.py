@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.answertype import AnswerType, counted_word, expected_type, holds
+from qa.answertype import AnswerType, counted_word, expected_type, holds
 
 T = AnswerType
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.doubt import LOW_CONFIDENCE, Doubt
+from qa.doubt import LOW_CONFIDENCE, Doubt
 
 
 @pytest.mark.parametrize(
