@@ -34,9 +34,10 @@ serve: index
 lint: dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 types: dev
-	$(BIN)/mypy vraagbaak ingest index app eval
+	$(BIN)/mypy vraagbaak ingest index qa app eval bench cli
 
 pytest: dev
 	bash scripts/test-setup.sh

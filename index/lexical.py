@@ -11,13 +11,26 @@ from typing import Any
 import numpy as np
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
+# words that turn a question or a sentence around: never dropped as stopwords
+NEGATIONS = frozenset(["niet", "geen", "niets", "nooit", "zonder", "not", "no", "never"])
 
 
 @lru_cache(maxsize=1)
 def _stopwords() -> frozenset[str]:
     from bm25s.stopwords import STOPWORDS_DUTCH, STOPWORDS_EN
 
-    return frozenset(STOPWORDS_DUTCH) | frozenset(STOPWORDS_EN)
+    return (frozenset(STOPWORDS_DUTCH) | frozenset(STOPWORDS_EN)) - NEGATIONS
+
+
+def _is_acronym(word: str, shouting: bool) -> bool:
+    """``OM``, ``IT``, ``US``: a capitalised abbreviation, unless the whole text is in capitals
+    (a heading set in capitals has no acronyms to tell apart)."""
+    return not shouting and len(word) >= 2 and word.isupper()
+
+
+def _shouting(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 12 and sum(c.isupper() for c in letters) > 0.6 * len(letters)
 
 
 @lru_cache(maxsize=1)
@@ -36,9 +49,19 @@ def _bm25s():  # type: ignore[no-untyped-def]
 
 
 def tokenize(text: str) -> list[str]:
-    """Lower-cased, stopword-free, stemmed tokens; numbers are kept as they are."""
+    """Lower-cased, stopword-free, stemmed tokens; numbers are kept as they are.
+
+    A stopword is recognised before lower-casing, so an acronym that is spelt like one
+    (``OM``, the Openbaar Ministerie; ``IT``; ``US``) is kept; negations are never dropped.
+
+    >>> tokenize("Wat doet het OM niet?")
+    ['doet', 'om', 'niet']
+    """
     stop = _stopwords()
-    words = [w for w in _TOKEN.findall(text.lower()) if w not in stop]
+    shouting = _shouting(text)
+    words = [
+        w.lower() for w in _TOKEN.findall(text) if w.lower() not in stop or _is_acronym(w, shouting)
+    ]
     return list(_stemmer().stemWords(words))
 
 

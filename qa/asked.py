@@ -15,7 +15,7 @@ from index.lexical import tokenize
 from index.search import Hit
 from qa.answertype import AnswerType, counted_word, expected_type, holds
 from qa.doubt import Doubt
-from qa.terms import PREFIX, TermWeights
+from qa.terms import Forms, TermWeights
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _WORD = r"(?:[A-ZÀ-Ý][\w-]*[a-zà-ÿ][\w-]*|[A-Z]{2,}[\w-]*)"
@@ -46,7 +46,7 @@ class Asked:
     years: frozenset[str]
     counted: frozenset[str]
     counted_word: str
-    # per name: the name, and the word prefixes any one of which will do
+    # per name: the name, and its stemmed terms (and its other form's), any one of which will do
     names: tuple[tuple[str, frozenset[str]], ...]
     unknown: tuple[str, ...]  # names no indexed passage uses
 
@@ -84,7 +84,7 @@ class Asked:
                 language == "nl" or min(map(weights.count, terms)) >= 2
             ):
                 forms = terms + tokenize(_other_form(name, abbreviations or {}))
-                specific.append((name, frozenset(t[:PREFIX] for t in forms)))
+                specific.append((name, frozenset(forms)))
         return cls(
             frozenset(tokenize(expanded or question)),
             expected_type(question),
@@ -95,7 +95,7 @@ class Asked:
             tuple(unknown),
         )
 
-    def misfit(self, text: str, hit: Hit, passage: set[str] | None = None) -> Doubt | None:
+    def misfit(self, text: str, hit: Hit, passage: Forms | None = None) -> Doubt | None:
         """Why ``text`` (a sentence of ``hit``) cannot answer the question, or None;
         ``passage`` is the passage's terms, when the caller has them already.
 
@@ -115,11 +115,10 @@ class Asked:
             return None
         if passage is None:
             passage = passage_terms(hit)
-        if self.counted and not self.counted & passage:
+        if self.counted and not self.counted & passage.terms:
             return Doubt("counted", self.counted_word)
-        prefixes = {t[:PREFIX] for t in passage}
         for name, forms in self.names:
-            if not forms & prefixes:
+            if not any(map(passage.has, forms)):
                 return Doubt("name", name)
         return None
 
@@ -161,9 +160,9 @@ COUNTRIES = {
 _COUNTRY = re.compile(r"\b(" + "|".join(sorted(COUNTRIES, key=len, reverse=True)) + r")\b")
 
 
-def passage_terms(hit: Hit) -> set[str]:
+def passage_terms(hit: Hit) -> Forms:
     """The terms of a passage, with the sentences that introduce its table."""
-    return set(tokenize(f"{hit.chunk.context} {hit.chunk.text}"))
+    return Forms(tokenize(f"{hit.chunk.context} {hit.chunk.text}"))
 
 
 def _other_form(name: str, abbreviations: Mapping[str, str]) -> str:

@@ -4,10 +4,49 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Iterable
 
 from index.lexical import tokenize
 
-PREFIX = 5  # words sharing this many first letters count as forms of one another
+STEM = 5  # the least two forms of one word share at their start ...
+ENDING = 2  # ... after which each has at most this many letters of its own
+
+
+def same_word(a: str, b: str) -> bool:
+    """Whether two stemmed terms are forms of one word: equal, or differing only in a short
+    ending (``centra`` / ``centrum``), never one word inside a longer one (``kinder`` is not
+    ``kindertelefoon``).
+
+    >>> same_word("centra", "centrum"), same_word("kinder", "kindertelefoon")
+    (True, False)
+    """
+    if a == b:
+        return True
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n >= STEM and len(a) - n <= ENDING and len(b) - n <= ENDING
+
+
+class Forms:
+    """A set of stemmed terms that answers "is a form of this word among them?" quickly.
+
+    >>> Forms(["kinder", "centra"]).has("centrum"), Forms(["kinder"]).has("kindertelefoon")
+    (True, False)
+    """
+
+    def __init__(self, terms: Iterable[str]) -> None:
+        self.terms = frozenset(terms)
+        self._by_start: dict[str, list[str]] = {}
+        for t in self.terms:
+            self._by_start.setdefault(t[:STEM], []).append(t)
+
+    def has(self, term: str) -> bool:
+        if term in self.terms:
+            return True
+        return any(same_word(term, t) for t in self._by_start.get(term[:STEM], ()))
 
 
 class TermWeights:
@@ -24,7 +63,7 @@ class TermWeights:
             df.update(set(tokenize(text)))
         self._n = max(1, len(passages))
         self._df = df
-        self._prefixes = {t[:PREFIX] for t in df}
+        self._forms = Forms(df)
 
     def idf(self, term: str) -> float:
         df = self._df.get(term, 0)
@@ -39,5 +78,5 @@ class TermWeights:
         return self._df.get(term, 0) / self._n
 
     def known(self, term: str) -> bool:
-        """Whether some passage uses the term, or a word starting the same way."""
-        return term in self._df or term[:PREFIX] in self._prefixes
+        """Whether some passage uses the term, or another form of it (see :func:`same_word`)."""
+        return self._forms.has(term)

@@ -122,9 +122,7 @@ def test_new_report_embeds_only_its_own_passages(settings: Settings, corpus: Pat
     assert report.embedded == expected
 
     chunks = current_chunks(settings)
-    per_doc = {
-        d.document_id: d.chunks for d in current_manifest(settings).documents
-    }
+    per_doc = {d.document_id: d.chunks for d in current_manifest(settings).documents}
     assert len(per_doc) == 3
     assert report.chunks == len(chunks) == sum(per_doc.values())
     ids = [c.id for c in chunks]

@@ -26,6 +26,23 @@ def test_tokenize_stems_and_drops_stopwords() -> None:
     assert tokenize("") == []
 
 
+def test_acronyms_spelt_like_stopwords_are_kept() -> None:
+    """Defect 3: stopwords were dropped after lower-casing, so OM, IT and US vanished."""
+    assert tokenize("Wat doet het OM?") == ["doet", "om"]
+    assert tokenize("IT en US") == ["it", "us"]
+    assert tokenize("om te werken") == ["werk"]  # the ordinary word is still a stopword
+    assert "om" not in tokenize("HOOFDSTUK II OM TE BEGINNEN MET DE AANPAK")  # all capitals
+
+
+def test_negations_are_kept() -> None:
+    """Defect 3: "niet" and "geen" decide the meaning of many questions."""
+    tokens = tokenize("Welke gemeenten hebben geen meldcode en wie niet?")
+    assert tokens[-1] == "niet" and "geen" in tokens
+    assert tokenize("not without no") == ["not", "without", "no"]
+    idx = LexicalIndex.build(["Er is geen opvang.", "Er is opvang."])
+    assert idx.scores("geen opvang")[0] > idx.scores("geen opvang")[1]
+
+
 def test_plural_query_matches_singular_passage() -> None:
     idx = LexicalIndex.build(TEXTS)
     scores = idx.scores("melding")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from index.lexical import tokenize
 from qa.answertype import AnswerType
 from qa.asked import Asked, names
 from qa.doubt import Doubt
@@ -61,14 +62,29 @@ def test_a_passage_on_another_year_or_thing_cannot_answer() -> None:
 
 def test_an_abbreviation_stands_for_its_long_form() -> None:
     passage = "Het Openbaar Ministerie vervolgt in 2017 ruim 500 verdachten."
-    plain = Asked.read("Hoeveel verdachten vervolgde het OM in 2017?", WEIGHTS)
+    om = Asked.read(
+        "Hoeveel verdachten vervolgde het OM in 2017?",
+        TermWeights([*PASSAGES, "Het OM vervolgt verdachten."]),
+        abbreviations={"OM": "Openbaar Ministerie"},
+    )
     both = Asked.read(
         "Hoeveel verdachten vervolgde de BOA in 2017?",
         TermWeights([*PASSAGES, "De BOA schrijft boetes uit."]),
         abbreviations={"BOA": "Openbaar Ministerie"},
     )
-    assert plain.misfit(passage, _hit(passage)) is None  # "OM" is too short to be a name
+    assert om.names == (("OM", frozenset(tokenize("OM Openbaar Ministerie"))),)
+    assert om.misfit(passage, _hit(passage)) is None
     assert both.misfit(passage, _hit(passage)) is None
+
+
+def test_a_name_is_matched_by_its_forms_not_by_a_shared_start() -> None:
+    """Defect 4: "kinderen" shared five letters with "Kindertelefoon" and satisfied it."""
+    weights = TermWeights([*PASSAGES, "De Kindertelefoon is er voor kinderen."])
+    asked = Asked.read("Hoeveel gesprekken voerde de Kindertelefoon in 2017?", weights)
+    children = "In 2017 waren er 2571 gesprekken met kinderen over geweld thuis."
+    assert asked.misfit(children, _hit(children)) == Doubt("name", "Kindertelefoon")
+    plural = "In 2017 voerden de Kindertelefoons 2571 gesprekken."
+    assert asked.misfit(plural, _hit(plural)) is None
 
 
 def test_unknown_names_count_in_dutch_and_countries_in_english() -> None:

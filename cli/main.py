@@ -1,6 +1,7 @@
-"""The ``vraagbaak`` command line: ingest, serve, ask, chunks, eval, bench.
+"""The ``vraagbaak`` command line: ingest, serve, ask, search, chunks, eval, bench.
 
-Every option has the same name as its setting and falls back to the ``VRAAGBAAK_*`` env var.
+Every option that mirrors a setting has the setting's name and falls back to its
+``VRAAGBAAK_*`` environment variable (shown in ``--help``).
 """
 
 from __future__ import annotations
@@ -8,8 +9,9 @@ from __future__ import annotations
 import json
 import os
 import sys
+from enum import IntEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -20,23 +22,48 @@ from vraagbaak.errors import IngestError, VraagbaakError
 from vraagbaak.logs import setup_logging
 from vraagbaak.settings import Settings, get_settings
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+if TYPE_CHECKING:
+    from index.search import Hit
+    from qa import ReadyIndex
+
+
+class Exit(IntEnum):
+    """The exit codes, as ``--help`` lists them."""
+
+    OK = 0
+    ERROR = 1  # nothing was done: a bad file, no index, a bad setting
+    USAGE = 2  # the command line itself is wrong (Click's code)
+    PARTIAL = 3  # indexed, but some files were refused
+
+
+EXIT_CODES = (
+    "Exit codes: 0 done; 1 error (nothing changed); 2 usage error; "
+    "3 indexed, but some files were refused."
+)
 
 cli = typer.Typer(
     help="Vraagbaak: cited answers from Dutch government reports.",
+    epilog=EXIT_CODES,
     no_args_is_help=True,
     add_completion=False,
 )
 out = Console()
 err = Console(stderr=True)
 
+
+def _setting(flag: str, name: str, help: str) -> typer.models.OptionInfo:
+    """An option mirroring a setting: same name, falls back to its env var, shown in --help."""
+    return typer.Option(flag, envvar=f"VRAAGBAAK_{name.upper()}", show_envvar=True, help=help)
+
+
 EmbedderOpt = Annotated[
-    str | None,
-    typer.Option("--embedder", help="e5 | minilm | st:<model> | fake [VRAAGBAAK_EMBEDDER]"),
+    str | None, _setting("--embedder", "embedder", "e5 | minilm | st:<model> | fake")
 ]
-DataOpt = Annotated[
-    Path | None, typer.Option("--data-dir", help="Where indexes live [VRAAGBAAK_DATA_DIR]")
+DataOpt = Annotated[Path | None, _setting("--data-dir", "data_dir", "Where indexes live")]
+CorpusOpt = Annotated[Path | None, _setting("--corpus-dir", "corpus_dir", "Reports folder")]
+TopKOpt = Annotated[int, typer.Option("--top-k", min=1, max=50, help="Passages to show")]
+DocOpt = Annotated[
+    str | None, typer.Option("--document-id", help="Only this report (see GET /documents)")
 ]
 
 
@@ -56,7 +83,27 @@ def _settings(
 
 def _fail(exc: VraagbaakError) -> typer.Exit:
     err.print(f"[red]error:[/red] {escape(str(exc))}")
-    return typer.Exit(2)
+    return typer.Exit(Exit.ERROR)
+
+
+def _ready(settings: Settings) -> ReadyIndex:
+    """The served index version, ready for answering."""
+    from index import SearchConfig, Searcher, Snapshot, make_embedder
+    from qa import ReadyIndex
+
+    embedder = make_embedder(settings.embedder)
+    snapshot = Snapshot.load(settings.index_dir, embedder)
+    return ReadyIndex.of(Searcher(snapshot, embedder, SearchConfig()))
+
+
+def _print_hits(hits: list[Hit]) -> None:
+    for rank, hit in enumerate(hits, start=1):
+        c = hit.chunk
+        pages = f"p. {c.page_start}" + (f"–{c.page_end}" if c.page_end != c.page_start else "")
+        pages += " (afgeleid)" if c.page_inferred else ""
+        out.print(f"\n[bold]{rank}.[/bold] " + escape(f"{c.title} · {c.section} · {pages}"))
+        text = c.text if len(c.text) < 600 else c.text[:600] + " …"
+        out.print(text, markup=False, highlight=False)
 
 
 @cli.command()
@@ -66,14 +113,14 @@ def ingest(
     ] = None,
     embedder: EmbedderOpt = None,
     data_dir: DataOpt = None,
-    corpus_dir: Annotated[
-        Path | None, typer.Option("--corpus-dir", help="Reports folder [VRAAGBAAK_CORPUS_DIR]")
-    ] = None,
+    corpus_dir: CorpusOpt = None,
     force: Annotated[
         bool, typer.Option("--force", help="Re-ingest and re-embed everything")
     ] = False,
 ) -> None:
-    """Bring the index in line with the reports: add new, replace changed, drop removed."""
+    """Bring the index in line with the reports: add new, replace changed, drop removed.
+
+    Exits with 3 when some files were refused (the rest is indexed)."""
     from index import make_embedder, reindex
 
     settings = _settings(embedder, data_dir, corpus_dir=corpus_dir)
@@ -98,13 +145,13 @@ def ingest(
         err.print(f"[red]failed:[/red] {escape(message)}")
     if report.failures:
         err.print(f"{len(report.failures)} file(s) failed; the rest of the index is intact")
-        raise typer.Exit(1)
+        raise typer.Exit(Exit.PARTIAL)
 
 
 @cli.command()
 def serve(
-    host: Annotated[str | None, typer.Option(help="Listen address [VRAAGBAAK_HOST]")] = None,
-    port: Annotated[int | None, typer.Option(help="Listen port [VRAAGBAAK_PORT]")] = None,
+    host: Annotated[str | None, _setting("--host", "host", "Listen address")] = None,
+    port: Annotated[int | None, _setting("--port", "port", "Listen port")] = None,
     embedder: EmbedderOpt = None,
     data_dir: DataOpt = None,
 ) -> None:
@@ -121,20 +168,26 @@ def serve(
 @cli.command()
 def ask(
     question: Annotated[str, typer.Argument(help="The question")],
-    top_k: Annotated[int, typer.Option("--top-k", min=1, max=50)] = 3,
+    top_k: TopKOpt = 3,
+    document_id: DocOpt = None,
     embedder: EmbedderOpt = None,
     data_dir: DataOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the API's JSON")] = False,
 ) -> None:
     """Answer one question from the built index, with citations."""
     from app.api import ask_response
-    from app.engine import Engine
+    from qa import answer, check_question
 
     settings = _settings(embedder, data_dir)
     try:
-        engine = Engine(settings)
-        engine.refresh()
-        result = engine.ask(question, top_k=top_k)
+        q = check_question(question, settings.max_question_chars)
+        result = answer(
+            _ready(settings),
+            q,
+            threshold=settings.abstain_threshold,
+            top_k=top_k,
+            document_id=document_id,
+        )
     except VraagbaakError as exc:
         raise _fail(exc) from None
     if as_json:
@@ -146,17 +199,34 @@ def ask(
             + escape(result.answer.text)
         )
     else:
+        reason = f" {result.doubt.text}" if result.doubt else ""
         out.print(
             "[yellow]Niet gevonden in de rapporten[/yellow] "
-            f"(zekerheid {result.confidence:.2f}); dichtstbijzijnde passages:"
+            f"(zekerheid {result.confidence:.2f}).{escape(reason)} Dichtstbijzijnde passages:"
         )
-    for rank, hit in enumerate(result.hits, start=1):
-        c = hit.chunk
-        pages = f"p. {c.page_start}" + (f"–{c.page_end}" if c.page_end != c.page_start else "")
-        pages += " (afgeleid)" if c.page_inferred else ""
-        out.print(f"\n[bold]{rank}.[/bold] " + escape(f"{c.title} · {c.section} · {pages}"))
-        text = c.text if len(c.text) < 600 else c.text[:600] + " …"
-        out.print(text, markup=False, highlight=False)
+    _print_hits(result.hits)
+
+
+@cli.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Search text")],
+    top_k: TopKOpt = 5,
+    document_id: DocOpt = None,
+    embedder: EmbedderOpt = None,
+    data_dir: DataOpt = None,
+) -> None:
+    """The cited passages for a search text, best first (no answer sentence)."""
+    from qa import check_question
+
+    settings = _settings(embedder, data_dir)
+    try:
+        q = check_question(query, settings.max_question_chars)
+        hits = _ready(settings).searcher.search(q, top_k=top_k, document_id=document_id)
+    except VraagbaakError as exc:
+        raise _fail(exc) from None
+    if not hits:
+        out.print("[yellow]Geen passages gevonden[/yellow]")
+    _print_hits(hits)
 
 
 @cli.command()
@@ -164,7 +234,7 @@ def chunks(
     path: Annotated[Path, typer.Argument(help="A PDF or text report")],
     jsonl: Annotated[bool, typer.Option("--jsonl", help="One JSON object per line")] = False,
     chunk_chars: Annotated[
-        int | None, typer.Option("--chunk-chars", help="Target passage size")
+        int | None, _setting("--chunk-chars", "chunk_chars", "Target passage size")
     ] = None,
 ) -> None:
     """Print a file's chunks with their citations."""
@@ -229,7 +299,7 @@ def bench(
     ] = False,
 ) -> None:
     """Measure latency, throughput, reindexing and memory against a plain baseline."""
-    from app.bench import run_bench
+    from bench.run import run_bench
 
     settings = _settings(embedder, None)
     try:
@@ -240,6 +310,9 @@ def bench(
 
 
 def main() -> None:
+    """The console entry point; models load from local files only."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     cli()
 
 

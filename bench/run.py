@@ -23,7 +23,7 @@ from typing import Any
 
 import httpx
 
-from app.baseline import BASELINE_DIR_ENV
+from bench.baseline import BASELINE_DIR_ENV
 from eval.gold import load_gold
 from eval.metrics import percentile
 from eval.variants import fixed_chunks
@@ -261,7 +261,7 @@ def run_bench(settings: Settings, out_dir: Path, quick: bool = False, cold: bool
             sys.executable,
             "-m",
             "uvicorn",
-            "app.baseline:create_baseline_app",
+            "bench.baseline:create_baseline_app",
             "--factory",
             "--log-level",
             "warning",

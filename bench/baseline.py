@@ -2,7 +2,7 @@
 
 Fixed 1,000-character splits, dense search only, one question at a time, no caching: what
 a first version of this service would have been. Served by uvicorn like the real one:
-``uvicorn app.baseline:create_baseline_app --factory`` with ``VRAAGBAAK_BASELINE_DIR`` set.
+``uvicorn bench.baseline:create_baseline_app --factory`` with ``VRAAGBAAK_BASELINE_DIR`` set.
 """
 
 import json

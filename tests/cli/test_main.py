@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from app.cli import cli
+from cli.main import cli
 from index import layout
 from index.builder import reindex
 from index.embedders import FakeEmbedder
@@ -31,7 +31,7 @@ def runner() -> CliRunner:
 
 @pytest.fixture(autouse=True)
 def restore_root_logging() -> Iterator[None]:
-    """app.cli's setup_logging adds a root handler bound to the runner's (soon closed) stderr
+    """cli.main's setup_logging adds a root handler bound to the runner's (soon closed) stderr
     and lowers the root level; undo both so no other test logs into a closed stream."""
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
@@ -168,7 +168,7 @@ def test_ask_before_ingest_says_to_ingest(runner: CliRunner, settings: Settings)
     assert "no index" in message
 
 
-# app/cli.py prints passage text (and answers, titles, sections) with Rich markup enabled:
+# the CLI printed passage text (and answers, titles, sections) with Rich markup enabled:
 # square brackets in a report are read as style tags. "[sic]" silently disappears from the
 # printed passage, and "[/b]" makes `ask` crash with rich.errors.MarkupError.
 BRACKET_REPORT = """Inleiding
