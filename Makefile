@@ -7,7 +7,7 @@ PORT ?= 8000
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install dev index serve test lint types pytest eval bench clean
+.PHONY: install dev index serve test lint types pytest headline eval bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -44,6 +44,10 @@ pytest: dev
 	$(BIN)/pytest -q
 
 test: lint types pytest
+
+# The README's headline figures with the real embedder (several minutes cold; CI runs it).
+headline: dev
+	$(BIN)/pytest -q -m headline tests/eval/test_headline.py
 
 eval: install
 	$(BIN)/vraagbaak eval

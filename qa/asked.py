@@ -114,7 +114,7 @@ class Asked:
         if not (self.counted or self.names):
             return None
         if passage is None:
-            passage = passage_terms(hit)
+            passage = Forms(tokenize(f"{hit.chunk.context} {hit.chunk.text}"))
         if self.counted and not self.counted & passage.terms:
             return Doubt("counted", self.counted_word)
         for name, forms in self.names:
@@ -158,11 +158,6 @@ COUNTRIES = {
 
 
 _COUNTRY = re.compile(r"\b(" + "|".join(sorted(COUNTRIES, key=len, reverse=True)) + r")\b")
-
-
-def passage_terms(hit: Hit) -> Forms:
-    """The terms of a passage, with the sentences that introduce its table."""
-    return Forms(tokenize(f"{hit.chunk.context} {hit.chunk.text}"))
 
 
 def _other_form(name: str, abbreviations: Mapping[str, str]) -> str:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from index.lexical import tokenize
 from index.passages import window_spans
 from index.search import Hit, Searcher, SearchStats
-from qa.asked import Asked, passage_terms
+from qa.asked import Asked
 from qa.doubt import Doubt
-from qa.terms import TermWeights
+from qa.terms import PassageTerms, TermWeights
 
 Z_LOW, Z_HIGH = 2.0, 6.0  # dense z-scores mapped onto 0..1
 WINDOW_BONUS = 0.2  # the sentence lies where the dense side matched the question
@@ -34,7 +33,11 @@ class Answer:
 
 
 def best_sentence(
-    asked: Asked, hits: list[Hit], weights: TermWeights, depth: int = 3
+    asked: Asked,
+    hits: list[Hit],
+    weights: TermWeights,
+    depth: int = 3,
+    known: PassageTerms | None = None,
 ) -> Answer | None:
     """The sentence of the top passages that covers most of the question's (weighted) terms.
 
@@ -42,19 +45,20 @@ def best_sentence(
     better-covering one that cannot, unless it covers far less (``FIT_MARGIN``); a sentence
     may bring the next one along when that one holds the figure asked for. When nothing can
     be the answer, the best-covering sentence is returned with the reason in ``misfit``."""
+    known = known or PassageTerms()
     total = sum(weights.idf(t) for t in asked.terms) or 1.0
     best: tuple[float, Answer] | None = None
     best_fit: tuple[float, Answer] | None = None
     for rank, hit in enumerate(hits[:depth]):
         text = hit.chunk.text
         window = _window_span(hit)
-        terms = passage_terms(hit) if asked.counted or asked.names else None
+        terms = known.passage(hit.chunk) if asked.counted or asked.names else None
         heads = set(hit.chunk.heading_sentences)
-        spans = [
-            (s, e) for i, (s, e) in enumerate(hit.chunk.sentences) if e - s >= 15 and i not in heads
-        ]
+        tokens = known.sentences(hit.chunk)
+        kept = [i for i, (s, e) in enumerate(hit.chunk.sentences) if e - s >= 15 and i not in heads]
+        spans = [hit.chunk.sentences[i] for i in kept]
         for i, (s, e) in enumerate(spans):
-            found = asked.terms & set(tokenize(text[s:e]))
+            found = asked.terms & tokens[kept[i]]
             coverage = sum(weights.idf(t) for t in found) / total
             score = coverage - RANK_COST * rank
             if window and window[0] <= s and e <= window[1]:
@@ -117,6 +121,7 @@ def judge(
     stats: SearchStats,
     weights: TermWeights,
     shown: int | None = None,
+    known: PassageTerms | None = None,
 ) -> Verdict:
     """The answering sentence (from the first ``shown`` hits) and the confidence in it.
 
@@ -124,7 +129,7 @@ def judge(
     :mod:`index.background`), about a name no report uses, or whose answer cannot be what was
     asked (see :meth:`Asked.misfit`) keeps a tenth of the confidence: below any threshold
     worth using, while the order among such answers is kept."""
-    answer = best_sentence(asked, hits[:shown], weights)
+    answer = best_sentence(asked, hits[:shown], weights, known=known)
     conf = confidence(stats, answer)
     doubt = None
     if stats.topic_margin is not None and stats.topic_margin < OFF_TOPIC_MARGIN:

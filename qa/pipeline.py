@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -18,7 +18,7 @@ from index.search import Hit, Searcher
 from ingest.lang import detect_language
 from qa.doubt import LOW_CONFIDENCE, Doubt
 from qa.judge import JUDGE_DEPTH, Answer, judge, read_question
-from qa.terms import TermWeights
+from qa.terms import PassageTerms, TermWeights
 from vraagbaak.errors import QueryError
 
 
@@ -29,6 +29,7 @@ class ReadyIndex:
 
     searcher: Searcher
     weights: TermWeights
+    known: PassageTerms = field(default_factory=PassageTerms)
 
     @classmethod
     def of(cls, searcher: Searcher) -> ReadyIndex:
@@ -97,7 +98,7 @@ def answer(
     )
     hits = pool[:top_k]
     asked = read_question(question, ready.searcher, ready.weights, language)
-    verdict = judge(asked, pool, stats, ready.weights, top_k)
+    verdict = judge(asked, pool, stats, ready.weights, top_k, ready.known)
     answerable = bool(hits) and verdict.confidence >= threshold
     return AskResult(
         question=question,

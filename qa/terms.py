@@ -7,6 +7,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from index.lexical import tokenize
+from ingest.models import Chunk
 
 STEM = 5  # the least two forms of one word share at their start ...
 ENDING = 2  # ... after which each has at most this many letters of its own
@@ -80,3 +81,27 @@ class TermWeights:
     def known(self, term: str) -> bool:
         """Whether some passage uses the term, or another form of it (see :func:`same_word`)."""
         return self._forms.has(term)
+
+
+class PassageTerms:
+    """Each passage's terms (with the sentences introducing its table) and each of its
+    sentences' terms: tokenised once per index version, the first time a question needs them,
+    never again per question."""
+
+    def __init__(self) -> None:
+        self._passages: dict[str, Forms] = {}
+        self._sentences: dict[str, tuple[frozenset[str], ...]] = {}
+
+    def passage(self, chunk: Chunk) -> Forms:
+        found = self._passages.get(chunk.id)
+        if found is None:
+            found = self._passages[chunk.id] = Forms(tokenize(f"{chunk.context} {chunk.text}"))
+        return found
+
+    def sentences(self, chunk: Chunk) -> tuple[frozenset[str], ...]:
+        """The terms of each of ``chunk.sentences``."""
+        found = self._sentences.get(chunk.id)
+        if found is None:
+            found = tuple(frozenset(tokenize(chunk.text[s:e])) for s, e in chunk.sentences)
+            self._sentences[chunk.id] = found
+        return found

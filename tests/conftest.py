@@ -9,7 +9,11 @@ import pytest
 
 from index.builder import reindex
 from index.embedders import FakeEmbedder
+from ingest.models import Document
+from ingest.pipeline import ingest_file
 from vraagbaak.settings import Settings, get_settings
+
+GREVIO_REPORT = Path(__file__).resolve().parents[1] / "corpus" / "rapportage-grevio-2016-2017.txt"
 
 REPORT_A = """Inleiding
 
@@ -44,6 +48,19 @@ Hoofdstuk I Opvang
 De categorale opvang voor slachtoffers van mensenhandel telt 50 plaatsen verdeeld over drie
 locaties.
 """
+
+
+@pytest.fixture(scope="session")
+def corpus_path() -> Path:
+    """The committed GREVIO report."""
+    assert GREVIO_REPORT.is_file(), f"missing committed report {GREVIO_REPORT}"
+    return GREVIO_REPORT
+
+
+@pytest.fixture(scope="session")
+def grevio_doc(corpus_path: Path) -> Document:
+    """The committed report, ingested once for the whole test run (a few seconds)."""
+    return ingest_file(corpus_path)
 
 
 @pytest.fixture(autouse=True)

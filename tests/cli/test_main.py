@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner, Result
 
-from cli.main import cli
+from cli.main import Exit, cli
 from index import layout
 from index.builder import reindex
 from index.embedders import FakeEmbedder
@@ -21,7 +24,7 @@ from vraagbaak.settings import Settings
 
 CSG_QUESTION = "Hoeveel Centra Seksueel Geweld zijn er?"
 CSG_SENTENCE = "Er zijn zestien Centra Seksueel Geweld (CSG's) in Nederland."
-COMMANDS = ("ingest", "serve", "ask", "chunks", "eval", "bench")
+COMMANDS = ("ingest", "serve", "ask", "search", "chunks", "eval", "bench")
 
 
 @pytest.fixture
@@ -121,7 +124,7 @@ def test_ingest_corpus(runner: CliRunner, settings: Settings, corpus: Path) -> N
 def test_ingest_with_a_bad_file(runner: CliRunner, settings: Settings, corpus: Path) -> None:
     (corpus / "kapot.pdf").write_bytes(b"%PDF-1.4\n\x00\x01\x02 garbage, not a pdf")
     result = runner.invoke(cli, ["ingest"])
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == Exit.PARTIAL == 3, result.output
     assert "kapot.pdf" in "".join(result.stderr.split())
     assert "1 file(s) failed" in flat(result.stderr)
     assert "added 2" in flat(result.stdout)
@@ -189,3 +192,70 @@ def test_ask_prints_passage_text_verbatim(runner: CliRunner, settings: Settings,
     result = runner.invoke(cli, ["ask", "Hoeveel extra plaatsen zegde de staatssecretaris toe?"])
     assert result.exit_code == 0, result.output
     assert f"opvang {mark} voldoende" in flat(result.stdout)
+
+
+def test_help_documents_the_exit_codes(runner: CliRunner) -> None:
+    """Defect 14: domain errors exited with 2, Click's code for usage errors."""
+    out = flat(invoke(runner, "--help").stdout)
+    assert "Exit codes: 0 done; 1 error" in out
+    assert "3 indexed, but some files were refused" in out
+
+
+def test_errors_exit_1_and_usage_errors_2(runner: CliRunner, settings: Settings) -> None:
+    no_index = runner.invoke(cli, ["ask", CSG_QUESTION])
+    assert no_index.exit_code == Exit.ERROR == 1, no_index.output
+    usage = runner.invoke(cli, ["ask", CSG_QUESTION, "--top-k", "0"])
+    assert usage.exit_code == Exit.USAGE == 2, usage.output
+    empty = runner.invoke(cli, ["chunks", str(settings.corpus_dir / "missing.txt")])
+    assert empty.exit_code == 1, empty.output
+
+
+@pytest.mark.parametrize(
+    ("command", "variables"),
+    [
+        ("ingest", ["VRAAGBAAK_EMBEDDER", "VRAAGBAAK_DATA_DIR", "VRAAGBAAK_CORPUS_DIR"]),
+        ("serve", ["VRAAGBAAK_HOST", "VRAAGBAAK_PORT", "VRAAGBAAK_EMBEDDER"]),
+        ("ask", ["VRAAGBAAK_EMBEDDER", "VRAAGBAAK_DATA_DIR"]),
+        ("search", ["VRAAGBAAK_EMBEDDER", "VRAAGBAAK_DATA_DIR"]),
+        ("chunks", ["VRAAGBAAK_CHUNK_CHARS"]),
+    ],
+)
+def test_each_setting_flag_names_its_env_var(
+    runner: CliRunner, command: str, variables: list[str]
+) -> None:
+    out = "".join(invoke(runner, command, "--help").stdout.split())
+    for var in variables:
+        assert f"env var: {var}".replace(" ", "") in out, (command, var)
+
+
+def test_flag_falls_back_to_its_env_var(
+    runner: CliRunner, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = tmp_path / "via-env"
+    monkeypatch.setenv("VRAAGBAAK_DATA_DIR", str(other))
+    assert invoke(runner, "ingest").exit_code == 0
+    assert layout.current_name(other / "index") is not None
+
+
+def test_ask_and_search_take_a_document_id(runner: CliRunner, built_index: Settings) -> None:
+    snapshot = Snapshot.load(built_index.index_dir, FakeEmbedder())
+    other = next(c.document_id for c in snapshot.chunks if "mensenhandel" in c.text)
+    found = invoke(runner, "ask", CSG_QUESTION, "--json", "--document-id", other)
+    assert found.exit_code == 0, found.output
+    passages = json.loads(found.stdout)["passages"]
+    assert passages and {p["citation"]["document_id"] for p in passages} == {other}
+    hits = invoke(runner, "search", "Centra Seksueel Geweld", "--top-k", "2")
+    assert hits.exit_code == 0, hits.output
+    assert CSG_SENTENCE in flat(hits.stdout)
+    none = invoke(runner, "search", "Centra Seksueel Geweld", "--document-id", "onbekend")
+    assert none.exit_code == 0 and "Geen passages gevonden" in none.stdout
+
+
+def test_importing_the_cli_leaves_the_environment_alone() -> None:
+    code = (
+        "import os; before = dict(os.environ); import cli.main; "
+        "assert dict(os.environ) == before, set(os.environ) ^ set(before)"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_OFFLINE")}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -19,7 +19,6 @@ from eval.gold import (
     page_at,
 )
 from ingest.models import Document
-from ingest.pipeline import ingest_file
 from vraagbaak.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,8 +33,8 @@ def items() -> list[GoldItem]:
 
 
 @pytest.fixture(scope="module")
-def document() -> Document:
-    return ingest_file(REPORT)
+def document(grevio_doc: Document) -> Document:
+    return grevio_doc
 
 
 def test_default_gold_is_the_committed_file() -> None:

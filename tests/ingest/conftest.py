@@ -15,9 +15,7 @@ if str(ROOT) not in sys.path:  # the project may not be pip-installed when the t
 from fpdf import FPDF  # noqa: E402
 
 from ingest.models import Document  # noqa: E402
-from ingest.pipeline import ingest_file  # noqa: E402
 
-CORPUS_REPORT = ROOT / "corpus" / "rapportage-grevio-2016-2017.txt"
 PdfBuilder = Callable[..., bytes]
 
 
@@ -59,12 +57,6 @@ def make_pdf() -> PdfBuilder:
 
 
 @pytest.fixture(scope="session")
-def corpus_path() -> Path:
-    assert CORPUS_REPORT.is_file(), f"missing committed report {CORPUS_REPORT}"
-    return CORPUS_REPORT
-
-
-@pytest.fixture(scope="session")
-def corpus_doc(corpus_path: Path) -> Document:
-    """The committed report, ingested once for the whole session (a few seconds)."""
-    return ingest_file(corpus_path)
+def corpus_doc(grevio_doc: Document) -> Document:
+    """The committed report, ingested once for the whole run (see tests/conftest.py)."""
+    return grevio_doc
