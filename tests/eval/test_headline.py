@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.model, pytest.mark.headline]
 ROOT = Path(__file__).resolve().parents[2]
 # The figures the README states for the default configuration on the gold set, and how far a
 # run may fall below them before it counts as a regression.
-HEADLINE = {"recall@5": 0.94, "mrr@10": 0.85, "abstention_f1": 0.91}
+HEADLINE = {"recall@5": 0.94, "mrr@10": 0.84, "abstention_f1": 0.87}
 TOLERANCE = {"recall@5": 0.02, "mrr@10": 0.02, "abstention_f1": 0.05}
 MAX_FALSE_ABSTENTIONS = 0.02  # share of answerable gold questions declared not answered
 

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 
 from index import layout
-from index.manifest import Manifest
 from index.background import BUILTIN, digest, load_background
 from index.builder import reindex
 from index.embedders import FakeEmbedder
+from index.manifest import Manifest
 from index.search import SearchConfig, Searcher, Snapshot
 from vraagbaak.errors import ConfigError
 from vraagbaak.settings import Settings

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from index import layout
-from index.manifest import Manifest
 from index.builder import ReindexReport, collect_sources, reindex
 from index.cache import EmbeddingCache, text_key
 from index.embedders import FakeEmbedder
+from index.manifest import Manifest
 from index.passages import dense_units
 from index.search import Snapshot
 from ingest.models import Chunk

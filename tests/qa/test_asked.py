@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from index.lexical import tokenize
+from index.search import Hit
+from ingest.models import Chunk
 from qa.answertype import AnswerType
 from qa.asked import Asked, names
 from qa.doubt import Doubt
 from qa.terms import TermWeights
-from index.search import Hit
-from ingest.models import Chunk
 
 PASSAGES = [
     "De Kindertelefoon voerde in 2017 ruim duizend gesprekken met kinderen.",

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from qa.judge import Answer, best_sentence, confidence, judge
-from qa.asked import Asked
-from qa.doubt import Doubt
-from qa.terms import TermWeights
 from index.search import Hit, SearchStats
 from ingest.models import Chunk
+from qa.asked import Asked
+from qa.doubt import Doubt
+from qa.judge import Answer, best_sentence, confidence, judge
+from qa.terms import TermWeights
 
 
 def _hit(text: str, cid: str = "c1") -> Hit:
