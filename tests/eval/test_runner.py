@@ -148,7 +148,7 @@ def outcome(item_id: str, flags: list[bool], answerable: bool = True) -> Outcome
         None,
         "fact" if answerable else "unanswerable",
     )
-    return Outcome(item, flags, confidence=0.5, latency_ms=1.0)
+    return Outcome(item, flags, confidence=0.5, latency_ms=1.0, abstained=False)
 
 
 def test_failures_lists_an_item_iff_no_hit_in_top_5() -> None:
