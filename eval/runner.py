@@ -147,12 +147,16 @@ def _run_config(
 
 
 def _run_url(
-    url: str, items: list[GoldItem], where: dict[str, tuple[str, int, int]]
+    url: str,
+    items: list[GoldItem],
+    where: dict[str, tuple[str, int, int]],
+    client: Any | None = None,
 ) -> ConfigResult:
+    """Ask a running service every question; ``client`` (an ``httpx.Client``) may be given."""
     import httpx
 
     result = ConfigResult("service", f"running service at {url}")
-    with httpx.Client(base_url=url, timeout=60) as client:
+    with client or httpx.Client(base_url=url, timeout=60) as client:
         for item in items:
             t0 = time.perf_counter()
             resp = client.post("/ask", json={"question": item.question, "top_k": K})
