@@ -1,4 +1,10 @@
-"""The evaluation report: a markdown table (also printed), and a recall@k chart."""
+"""The evaluation report: a markdown table (also printed), and a recall@k chart.
+
+``report`` is the dict that ``eval.runner`` writes to report.json. Its optional
+``"significance"`` entry is what ``eval.metrics.paired_significance`` returns; when present,
+report.md gets a "Paired significance" section comparing each configuration with the
+baseline (every pair when there is none).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 COLUMNS = ["recall@1", "recall@3", "recall@5", "recall@10", "mrr@10", "ndcg@10"]
+TEST_LABELS = {"student": "p t-test", "fisher": "p randomization", "tukey": "p Tukey HSD"}
 
 
 def markdown_table(report: dict[str, Any]) -> str:
@@ -62,6 +69,38 @@ def set_table(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def significance_table(sig: dict[str, Any]) -> str:
+    """Each configuration against the baseline (every pair without one), per metric: both
+    means, the difference, on how many questions it does better/the same/worse, and a
+    p-value per test, bold when at most ``max_p``."""
+    tests, base = sig["tests"], sig.get("baseline")
+    lines = [
+        "| config | against | metric | score | its score | diff | better/same/worse | "
+        + " | ".join(TEST_LABELS.get(t, f"p {t}") for t in tests)
+        + " |",
+        "|---" * (7 + len(tests)) + "|",
+    ]
+    for metric in sig["metrics"]:
+        for p in sig["pairs"]:
+            if p["metric"] != metric or (base is not None and base not in (p["a"], p["b"])):
+                continue
+            me, it = ("b", "a") if p["a"] == base else ("a", "b")
+            mine, theirs = p[f"mean_{me}"], p[f"mean_{it}"]
+            cells = [_p(p["p_value"][t], p["significant"][t]) for t in tests]
+            lines.append(
+                f"| {p[me]} | {p[it]} | {metric} | {mine:.3f} | {theirs:.3f} "
+                f"| {mine - theirs:+.3f} | {p[f'wins_{me}']}/{p['ties']}/{p[f'wins_{it}']} | "
+                + " | ".join(cells)
+                + " |"
+            )
+    return "\n".join(lines)
+
+
+def _p(p: float, significant: bool) -> str:
+    text = "<0.001" if p < 0.001 else f"{p:.3f}"
+    return f"**{text}**" if significant else text
+
+
 def write_reports(report: dict[str, Any], out_dir: Path) -> str:
     """Write report.md and recall.png; return the main table."""
     table = markdown_table(report)
@@ -92,6 +131,24 @@ def write_reports(report: dict[str, Any], out_dir: Path) -> str:
                 f"\n`{s['name']}` calibrated abstention threshold {cal['threshold']:.3f}: "
                 f"F1 {cal['f1']:.3f}, false abstention {cal.get('false_abstention_rate', 0):.3f}"
             )
+    sig = report.get("significance")
+    if sig:
+        parts += [
+            "\n## Paired significance\n",
+            f"{sig['questions']} answerable questions, each configuration paired with "
+            + (f"`{sig['baseline']}`" if sig.get("baseline") else "each other one")
+            + f" on the same questions; p <= {sig['max_p']} in bold"
+            + (
+                " (t-test and randomization p-values are not corrected for testing many "
+                "configurations and metrics at once)"
+                if {"student", "fisher"} & set(sig["tests"])
+                else ""
+            )
+            + ". Better/same/worse counts the questions on which the configuration scores "
+            "above, at, or below the one it is compared with.",
+            "",
+            significance_table(sig),
+        ]
     if report["evidence_not_located"]:
         parts.append(f"\nEvidence not found in the corpus: {report['evidence_not_located']}")
     for name, fails in report["failures"].items():

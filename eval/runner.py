@@ -14,7 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from eval.gold import GoldItem, NormalizedText, gold_files, load_gold_sets, page_at
-from eval.metrics import abstention_scores, is_hit, mrr_at, ndcg_at, percentile, recall_at
+from eval.metrics import (
+    abstention_scores,
+    is_hit,
+    paired_significance,
+    percentile,
+    retrieval_scores,
+)
 from eval.report import write_reports
 from eval.variants import CONFIGS, DEFAULT_CONFIGS, EvalConfig, build_snapshot
 from index.background import load_background
@@ -196,10 +202,7 @@ def summarize(result: ConfigResult, threshold: float, in_process: bool) -> dict[
     answerable = [o for o in result.outcomes if o.item.answerable]
 
     def block(outs: list[Outcome]) -> dict[str, float]:
-        n = len(outs) or 1
-        m = {f"recall@{k}": sum(recall_at(o.flags, k) for o in outs) / n for k in (1, 3, 5, 10)}
-        m["mrr@10"] = sum(mrr_at(o.flags, 10) for o in outs) / n
-        m["ndcg@10"] = sum(ndcg_at(o.flags, 10) for o in outs) / n
+        m = retrieval_scores({o.item.id: o.flags for o in outs})
         m["n"] = len(outs)
         return m
 
@@ -358,6 +361,10 @@ def run_eval(
         "configs": summaries,
         "failures": {r.name: failures(r) for r in results},
     }
+    if len(results) > 1:
+        report["significance"] = paired_significance(
+            {r.name: {o.item.id: o.flags for o in r.outcomes if o.item.answerable} for r in results}
+        )
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1))
     return write_reports(report, out_dir)
