@@ -1,13 +1,17 @@
 """PDF reading with pypdf, page by page, in a child process under a time limit.
 
 A hostile PDF can make a parser loop for ever; the child is killed at the limit, so the
-caller never hangs. Pages stream back one at a time, so memory stays bounded.
+caller never hangs. Pages stream back one at a time, so memory stays bounded. The child is
+started by a fork server (a clean single-threaded process with pypdf loaded), never forked
+from the threaded service itself, which could copy a lock held by another thread.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
+from functools import lru_cache
 from multiprocessing.connection import Connection
+from multiprocessing.context import ForkServerContext
 from pathlib import Path
 
 from ingest.models import Page
@@ -18,6 +22,15 @@ from vraagbaak.errors import (
     NoTextLayerError,
     ParseTimeoutError,
 )
+
+
+@lru_cache(maxsize=1)
+def _context() -> ForkServerContext:
+    """The fork-server context, with this module (and so pypdf) loaded in the server once."""
+    ctx = mp.get_context("forkserver")
+    assert isinstance(ctx, ForkServerContext)
+    ctx.set_forkserver_preload(["ingest.pdf", "pypdf"])
+    return ctx
 
 
 def _label_number(label: str | None, index: int) -> int:
@@ -60,7 +73,7 @@ def read_pdf_pages(path: Path, timeout_s: float) -> list[Page]:
     head = path.read_bytes()[:1024]
     if b"%PDF-" not in head:
         raise CorruptFileError(path, "it does not start with a PDF header")
-    ctx = mp.get_context("fork")
+    ctx = _context()
     parent, child = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_extract, args=(str(path), child), daemon=True)
     proc.start()

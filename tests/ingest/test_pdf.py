@@ -277,3 +277,33 @@ def test_parse_timeout_raises_and_kills_the_child(tmp_path: Path, make_pdf: PdfB
     assert {p.pid for p in mp.active_children()} <= alive_before
     # the same file reads fine with a sane limit
     assert len(read_pdf_pages(path, timeout_s=60)) == 60
+
+
+def test_pdfs_are_parsed_in_a_fork_server_child_even_from_a_thread(
+    make_pdf: PdfBuilder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Defect 13: the parser was forked from the threaded server (a lock held by another
+    thread is copied locked); now a fork server, a clean process, starts each child."""
+    import threading
+
+    from ingest import pdf as pdf_module
+
+    path = tmp_path / "rapport.pdf"
+    path.write_bytes(make_pdf([["Inleiding", "Een zin over de opvang van slachtoffers."]]))
+    methods: list[str] = []
+    real = pdf_module._context
+
+    def recording() -> mp.context.ForkServerContext:
+        ctx = real()
+        methods.append(ctx.get_start_method())
+        return ctx
+
+    monkeypatch.setattr(pdf_module, "_context", recording)
+    found: list[str] = []
+    worker = threading.Thread(
+        target=lambda: found.extend(p.text for p in read_pdf_pages(path, timeout_s=30))
+    )
+    worker.start()
+    worker.join(60)
+    assert methods == ["forkserver"]
+    assert any("opvang" in text for text in found)
