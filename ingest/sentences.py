@@ -51,7 +51,6 @@ ABBREVIATIONS = frozenset(
         "p",
         "pp",
         "jl",
-        "lid",
         "sub",
         "ev",
         "evt",
@@ -85,7 +84,19 @@ ABBREVIATIONS = frozenset(
     ]
 )
 _PARAGRAPH = re.compile(r"\n\s*\n")
-_NOT_AN_END = re.compile(r"[A-Za-z]|[IVXLC]+(\.\d+)*|\d+(\.\d+)+")
+# never an end: a section number with its sub-levels (II.2., 3.1.)
+_NOT_AN_END = re.compile(r"[IVXLC]+(\.\d+)+|\d+(\.\d+)+")
+# an end only before a word that opens a sentence: a letter (initial, "bijlage B"), a bare
+# roman numeral ("hoofdstuk II"), a number with thousands separators ("119.000")
+_WEAK_END = re.compile(r"[A-Za-z]|[IVXLC]+|\d{1,3}(\.\d{3})+")
+# words that open a sentence far more often than they follow an initial or a numeral
+OPENERS = frozenset(
+    """de het een in op dit deze dat die er ook daarna daarnaast daarom daardoor daarbij
+    vervolgens bovendien verder tevens toen nu sinds hierdoor hiervoor hierbij zo wel niet
+    voor met bij na naast om als wanneer omdat maar en of ze zij hij wij we ik men
+    the a an this these that it in on at for since then also however""".split()
+)
+_NEXT_WORD = re.compile(r"\s+[\"‘'(\[]?([^\W\d_]+)")
 _CANDIDATE = re.compile(r"[.!?…]+[’\"')\]]*(?=\s+[\"‘'(\[]?[A-ZÀ-Ý0-9•-])")
 
 
@@ -109,13 +120,22 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
         stop = m.end()
         word = re.search(r"(\S+)$", text[cur : m.start() + 1])
         raw = word.group(1).rstrip(".") if word else ""
-        if raw.lower().lstrip("(") in ABBREVIATIONS or _NOT_AN_END.fullmatch(raw):
+        if _WEAK_END.fullmatch(raw.lstrip("(")):
+            if not _opens(text, stop, end):
+                continue
+        elif raw.lower().lstrip("(") in ABBREVIATIONS or _NOT_AN_END.fullmatch(raw):
             continue
         spans.append(_trim(text, cur, stop))
         cur = stop
     if cur < end:
         spans.append(_trim(text, cur, end))
     return [(s, e) for s, e in spans if e > s]
+
+
+def _opens(text: str, pos: int, end: int) -> bool:
+    """Whether the word after ``pos`` is one that opens a sentence."""
+    nxt = _NEXT_WORD.match(text, pos, end)
+    return bool(nxt) and nxt.group(1).lower() in OPENERS
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:

@@ -99,3 +99,26 @@ def test_spans_are_ordered_trimmed_and_cover_all_text(text: str, data: st.DataOb
     for i in range(start, end):
         if not text[i].isspace():
             assert i in covered, (text, i)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Het steeg tot 119.000. In 2018 daalde het.",
+            ["Het steeg tot 119.000.", "In 2018 daalde het."],
+        ),
+        ("Zij werd lid. Daarna vertrok ze.", ["Zij werd lid.", "Daarna vertrok ze."]),
+        ("Zie hoofdstuk II. Daarna volgt de rest.", ["Zie hoofdstuk II.", "Daarna volgt de rest."]),
+        ("Zie bijlage B. De tabel staat daar.", ["Zie bijlage B.", "De tabel staat daar."]),
+        ("Zie art. 3 lid 2. De rechter beslist.", ["Zie art. 3 lid 2.", "De rechter beslist."]),
+        # still no end: an initial before a name, a section number with its sub-levels
+        ("Dhr. J. Jansen zei het.", ["Dhr. J. Jansen zei het."]),
+        ("Zie paragraaf II.2. Daar staat het.", ["Zie paragraaf II.2. Daar staat het."]),
+    ],
+)
+def test_a_numeral_letter_or_word_ends_a_sentence_before_an_opening_word(
+    text: str, expected: list[str]
+) -> None:
+    """Defect 5: no split after "119.000.", "lid.", "hoofdstuk II.", "bijlage B."."""
+    assert _sentences(text) == expected
