@@ -39,10 +39,17 @@ class Line:
     page: int
 
 
+def is_prose(text: str) -> bool:
+    """Running text, never a table row or title: a line that ends a sentence among ordinary
+    words (``de jaren 2016 en 2017.``), or one with many ordinary words."""
+    lower = sum(1 for t in text.split() if t.isalpha() and t.islower())
+    return (text.rstrip().endswith((".", "!", "?")) and lower >= 2) or lower >= 7
+
+
 def is_table_row(text: str) -> bool:
     """A row of a flattened statistics table: short, and mostly numbers."""
     tokens = text.split()
-    if len(tokens) < 2 or len(text) > 90:
+    if len(tokens) < 2 or len(text) > 90 or is_prose(text):
         return False
     numeric = sum(1 for t in tokens if _NUMERIC.match(t))
     return numeric >= 2 and numeric / len(tokens) >= 0.4
@@ -97,7 +104,8 @@ def build_blocks(
             tracker.enter(heading)
             blocks.append(Block("heading", [(text, line.page)], tracker.path, heading))
             continue
-        if is_table_row(text) or text.startswith(("Tabel", "Data ")) or text == "Data":
+        titled = text == "Data" or (text.startswith(("Tabel", "Data ")) and not is_prose(text))
+        if is_table_row(text) or titled:
             if cur is None or cur.kind != "table":
                 header = _pop_table_header(cur)
                 close()

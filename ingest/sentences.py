@@ -135,7 +135,7 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def _opens(text: str, pos: int, end: int) -> bool:
     """Whether the word after ``pos`` is one that opens a sentence."""
     nxt = _NEXT_WORD.match(text, pos, end)
-    return bool(nxt) and nxt.group(1).lower() in OPENERS
+    return nxt is not None and nxt.group(1).lower() in OPENERS
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:

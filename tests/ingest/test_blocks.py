@@ -180,3 +180,26 @@ def test_hyphen_is_kept_for_compounds_and_enumerations() -> None:
     ]
     text, _, _ = render(_blocks(lines))
     assert "over het VN-Vrouwenverdrag en over moord- en doodslagzaken in de regio." in text
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["de jaren 2016 en 2017.", "in 2016 en 2017 tot 12 en 14 procent."],
+)
+def test_a_line_ending_a_sentence_is_not_a_row(line: str) -> None:
+    """Defect 6: body lines with two numbers became table rows."""
+    assert not is_table_row(line)
+
+
+def test_prose_starting_with_data_or_tabel_is_a_paragraph() -> None:
+    lines = [
+        Line("Het rapport beschrijft de aanpak van huiselijk geweld in", 1),
+        Line("de jaren 2016 en 2017.", 1),
+        Line("Data over geweld in afhankelijkheidsrelaties worden door het CBS verzameld.", 1),
+        Line("Tabel: Aantal cliënten", 1),
+        Line("Vrouwen 120 130", 1),
+    ]
+    blocks = build_blocks(lines, {}, set(), 80)
+    assert [b.kind for b in blocks] == ["para", "para", "table"]
+    assert blocks[0].pieces[-1][0].endswith("2016 en 2017.")
+    assert blocks[1].pieces[0][0].startswith("Data over geweld")
