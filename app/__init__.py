@@ -1,1 +1,1 @@
-"""App: the HTTP service (FastAPI) for the intranet chat, and the ``vraagbaak`` CLI."""
+"""App: the HTTP service (FastAPI) behind the intranet chat page."""

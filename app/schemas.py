@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
@@ -21,22 +24,30 @@ class AskRequest(BaseModel):
             "examples": [{"question": "Hoeveel Centra Seksueel Geweld zijn er?", "top_k": 5}]
         },
     )
-    question: str = Field(..., min_length=1, max_length=1000, description="The question")
+    # its limits are a setting (VRAAGBAAK_MAX_QUESTION_CHARS), so qa.check_question applies
+    # them, the same for /ask, /search, the CLI and the evaluation: code invalid_question
+    question: str = Field(
+        ...,
+        description="The question; white space is folded, then it must be non-empty and at "
+        "most VRAAGBAAK_MAX_QUESTION_CHARS characters (1000 by default)",
+    )
     top_k: int = Field(5, ge=1, le=50, strict=True, description="How many passages to return")
     filters: Filters | None = None
 
     @field_validator("question")
     @classmethod
-    def not_blank(cls, v: str) -> str:
-        if not v.strip():
-            raise ValueError("the question is empty; type a question about the reports")
+    def unicode_text(cls, v: str) -> str:
+        try:  # JSON can carry a lone surrogate (\ud800), which no text encoding can
+            v.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("not valid Unicode text (it holds a lone surrogate)") from None
         return v
 
 
 class Citation(BaseModel):
     document_id: str
     title: str
-    source: str
+    source: str = Field(description="The report's file, relative to the corpus folder")
     page_start: int | None
     page_end: int | None
     page_inferred: bool
@@ -94,13 +105,73 @@ class SearchResponse(BaseModel):
 class DocumentInfo(BaseModel):
     id: str
     title: str
-    source: str
+    source: str = Field(description="The report's file, relative to the corpus folder")
     pages: int
     chunks: int
     sha256: str
-    indexed_at: str
+    indexed_at: datetime
 
 
-class ErrorResponse(BaseModel):
-    error: str
-    detail: str
+ReindexStart = Literal["started", "queued"]
+REINDEX_START = "started: a reindex began; queued: one is running, another runs right after it"
+
+
+class UploadResponse(BaseModel):
+    """A report stored in the corpus; the reindex that serves it runs in the background."""
+
+    document_id: str
+    stored_as: str = Field(description="Its file, relative to the corpus folder")
+    reindex: ReindexStart = Field(description=REINDEX_START)
+
+
+class DeleteResponse(BaseModel):
+    """A report removed from the corpus; the reindex that drops it runs in the background."""
+
+    document_id: str
+    removed: str = Field(description="Its file, relative to the corpus folder")
+    reindex: ReindexStart = Field(description=REINDEX_START)
+
+
+class ReindexStarted(BaseModel):
+    reindex: ReindexStart = Field(description=REINDEX_START)
+
+
+class ReindexFailure(BaseModel):
+    source: str
+    message: str
+
+
+class ReindexReportInfo(BaseModel):
+    """What a reindex did; sources relative to the corpus folder."""
+
+    version: str | None
+    changed: bool
+    added: list[str]
+    replaced: list[str]
+    removed: list[str]
+    unchanged: list[str]
+    failures: list[ReindexFailure]
+    chunks: int
+    embedded: int
+    seconds: float
+
+
+class ReindexStatusInfo(BaseModel):
+    """The last (or running) background reindex; times in ISO 8601 (UTC)."""
+
+    running: bool
+    queued: bool = Field(description="Another reindex runs right after the running one")
+    started_at: datetime | None
+    finished_at: datetime | None
+    ok: bool | None
+    report: ReindexReportInfo | None
+    error: str | None
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+
+
+class Readiness(BaseModel):
+    status: Literal["ready"]
+    index_version: str

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -28,7 +28,7 @@ class Settings(BaseSettings):
     )
     host: str = Field("127.0.0.1", description="Address the API listens on")
     port: int = Field(8000, ge=1, le=65535, description="Port the API listens on")
-    admin_token: str | None = Field(
+    admin_token: SecretStr | None = Field(
         None, description="Bearer token for upload/delete/reindex; unset = disabled"
     )
     max_file_mb: float = Field(50.0, gt=0, description="Largest report file accepted (MB)")

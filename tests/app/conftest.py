@@ -10,7 +10,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from app.api import create_app
-from app.engine import Engine
+from app.errors import ErrorCode
+from app.service import Service
 from vraagbaak.settings import Settings, get_settings
 
 ADMIN_TOKEN = "s3cret"
@@ -18,17 +19,41 @@ AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 SettingsFactory = Callable[..., Settings]
 
 
-def engine_of(client: TestClient) -> Engine:
-    """The engine the app built in its lifespan."""
-    return cast(Engine, cast(FastAPI, client.app).state.engine)
+def service_of(client: TestClient) -> Service:
+    """The service the app started in its lifespan."""
+    return cast(Service, cast(FastAPI, client.app).state.service)
 
 
 def wait_for_reindex(client: TestClient, timeout: float = 60.0) -> dict[str, Any]:
     """Block until the background reindex is done; its status as GET /reindex reports it."""
-    engine_of(client).wait_for_reindex(timeout)
+    assert service_of(client).reindexer.wait(timeout), "the reindex did not end in time"
     status = cast(dict[str, Any], client.get("/reindex").json())
     assert status["running"] is False, status
     return status
+
+
+def detail_of(response: Any) -> str:
+    """The detail of an error response, checked to be in the one error shape."""
+    body = response.json()
+    assert set(body) == {"code", "detail"}, body
+    assert body["code"] in set(ErrorCode), body
+    assert isinstance(body["detail"], str) and body["detail"], body
+    return str(body["detail"])
+
+
+def code_of(response: Any) -> str:
+    detail_of(response)
+    return str(response.json()["code"])
+
+
+def index_state(client: TestClient, settings: Settings) -> tuple[Any, ...]:
+    """What must not change after a rejected upload."""
+    return (
+        client.get("/readyz").json()["index_version"],
+        client.get("/documents").json(),
+        sorted(p.name for p in settings.corpus_dir.iterdir()),
+        client.get("/reindex").json()["started_at"],
+    )
 
 
 @pytest.fixture

@@ -1,0 +1,45 @@
+"""Asking: ``POST /ask`` (the answer with cited passages) and ``GET /search`` (passages)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from app.deps import AskerDep, MetricsDep
+from app.errors import error_responses
+from app.render import ask_response, passages
+from app.schemas import AskRequest, AskResponse, SearchResponse
+
+router = APIRouter(tags=["questions"])
+
+
+@router.post("/ask", response_model=AskResponse, responses=error_responses(422, 503))
+def ask(body: AskRequest, asker: AskerDep, metrics: MetricsDep) -> AskResponse:
+    """Answer a question with cited passages and the sentence that answers it."""
+    doc = body.filters.document_id if body.filters else None
+    result = asker.ask(body.question, top_k=body.top_k, document_id=doc)
+    metrics.record_question(result.answerable, result.doubt.code if result.doubt else None)
+    return ask_response(result)
+
+
+@router.get("/search", response_model=SearchResponse, responses=error_responses(422, 503))
+def search(
+    asker: AskerDep,
+    q: Annotated[
+        str,
+        Query(
+            description="Search text; the rules of a question: white space folded, then "
+            "non-empty and at most VRAAGBAAK_MAX_QUESTION_CHARS characters"
+        ),
+    ],
+    top_k: Annotated[int, Query(ge=1, le=50)] = 5,
+) -> SearchResponse:
+    """The passages alone, best first."""
+    found = asker.search(q, top_k=top_k)
+    return SearchResponse(
+        query=found.query,
+        passages=passages(found.hits),
+        index_version=found.index_version,
+        took_ms=round(found.took_ms, 3),
+    )
