@@ -15,6 +15,10 @@ from ingest.structure import Heading, SectionTracker, continues_heading, parse_h
 
 _BULLET = re.compile(r"^(?:[-–•▪●◦■*\uf0b7\uf0a7o]|\d{1,2}[.)]|[a-z][.)])\s+\S")
 _NUMERIC = re.compile(r"^[-+]?[\d.,%€]+$|^\d{1,3}-\d{1,3}$")
+# words that join figures in running text ("2016 en 2017"); never between a row's columns
+_JOINERS = frozenset(["en", "of", "respectievelijk", "and", "or"])
+# a table title: "Tabel", "Tabel 3", "Tabel: Aantal", "Data"; not "Tabellen" nor "Data over"
+_TABLE_TITLE = re.compile(r"(?:Tabel|Data)\b(?!\s+[a-zà-ÿ])")
 
 
 @dataclass
@@ -41,9 +45,16 @@ class Line:
 
 def is_prose(text: str) -> bool:
     """Running text, never a table row or title: a line that ends a sentence among ordinary
-    words (``de jaren 2016 en 2017.``), or one with many ordinary words."""
-    lower = sum(1 for t in text.split() if t.isalpha() and t.islower())
-    return (text.rstrip().endswith((".", "!", "?")) and lower >= 2) or lower >= 7
+    words (``de jaren 2016 en 2017.``), one with many ordinary words, or one that joins its
+    figures with words (``tussen 2013 en 2015``) where a row sets them in columns."""
+    tokens = text.split()
+    lower = sum(1 for t in tokens if t.isalpha() and t.islower())
+    if (text.rstrip().endswith((".", "!", "?")) and lower >= 2) or lower >= 7:
+        return True
+    return any(
+        word in _JOINERS and _NUMERIC.match(left) and _NUMERIC.match(right)
+        for left, word, right in zip(tokens, tokens[1:], tokens[2:], strict=False)
+    )
 
 
 def is_table_row(text: str) -> bool:
@@ -104,7 +115,7 @@ def build_blocks(
             tracker.enter(heading)
             blocks.append(Block("heading", [(text, line.page)], tracker.path, heading))
             continue
-        titled = text == "Data" or (text.startswith(("Tabel", "Data ")) and not is_prose(text))
+        titled = _TABLE_TITLE.match(text) is not None and not is_prose(text)
         if is_table_row(text) or titled:
             if cur is None or cur.kind != "table":
                 header = _pop_table_header(cur)

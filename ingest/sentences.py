@@ -1,7 +1,10 @@
 """Dutch-aware sentence splitting that keeps character offsets.
 
-``bijv.``, ``o.a.``, ``art.``, ``nr.``, initials and section numbers (``II.2.``) do not
-end a sentence.
+``bijv.``, ``o.a.``, ``art.``, ``nr.``, initials in a name (``Dhr. J. de Vries``) and section
+numbers (``II.2.``) do not end a sentence. A full stop after a token that may or may not end
+one (a letter, dotted initials, a roman numeral, a number with thousands separators, a word
+that is also an abbreviation such as ``vol.``) ends it only before a word that opens sentences
+(``bijlage B. De tabel``, ``tot 119.000. In 2018``).
 """
 
 from __future__ import annotations
@@ -89,11 +92,19 @@ _NOT_AN_END = re.compile(r"[IVXLC]+(\.\d+)+|\d+(\.\d+)+")
 # an end only before a word that opens a sentence: a letter (initial, "bijlage B"), a bare
 # roman numeral ("hoofdstuk II"), a number with thousands separators ("119.000")
 _WEAK_END = re.compile(r"[A-Za-z]|[IVXLC]+|\d{1,3}(\.\d{3})+")
+# an initial or dotted initials ("J", "A.B"); an abbreviation such as "o.a" is lowercase
+_LETTERS = re.compile(r"[A-Z](\.[A-Z])*")
+# abbreviations that are also ordinary words ("de opvang zat vol."): weak ends too
+AMBIGUOUS = frozenset(["vol", "min", "no", "sub"])
+# before an initial, these make it part of a name: never an end ("Dhr. J. De Vries")
+TITLES = frozenset(["dhr", "mevr", "mw", "hr", "mr", "dr", "drs", "ir", "ing", "prof"])
 # words that open a sentence far more often than they follow an initial or a numeral
 OPENERS = frozenset(
     """de het een in op dit deze dat die er ook daarna daarnaast daarom daardoor daarbij
-    vervolgens bovendien verder tevens toen nu sinds hierdoor hiervoor hierbij zo wel niet
-    voor met bij na naast om als wanneer omdat maar en of ze zij hij wij we ik men
+    daar hier dan toch echter dus vervolgens bovendien verder tevens toen nu sinds hierdoor
+    hiervoor hierbij hiermee daarmee zo wel niet geen alle elke iedere veel voor met bij na
+    naast om als wanneer omdat indien hoewel nadat tijdens volgens vanaf door onder uit tot
+    maar en of ze zij hij wij we ik men wat wie waar hoe welke
     the a an this these that it in on at for since then also however""".split()
 )
 _NEXT_WORD = re.compile(r"\s+[\"‘'(\[]?([^\W\d_]+)")
@@ -118,18 +129,32 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     cur = start
     for m in _CANDIDATE.finditer(text, start, end):
         stop = m.end()
-        word = re.search(r"(\S+)$", text[cur : m.start() + 1])
-        raw = word.group(1).rstrip(".") if word else ""
-        if _WEAK_END.fullmatch(raw.lstrip("(")):
-            if not _opens(text, stop, end):
-                continue
-        elif raw.lower().lstrip("(") in ABBREVIATIONS or _NOT_AN_END.fullmatch(raw):
+        if not _ends(text[cur : m.start() + 1].rsplit(None, 2), text, stop, end):
             continue
         spans.append(_trim(text, cur, stop))
         cur = stop
     if cur < end:
         spans.append(_trim(text, cur, end))
     return [(s, e) for s, e in spans if e > s]
+
+
+def _ends(words: list[str], text: str, stop: int, end: int) -> bool:
+    """Whether the full stop after the last of ``words`` (the last two suffice) ends a sentence."""
+    raw = words[-1].rstrip(".").lstrip("(") if words else ""
+    low = raw.lower()
+    if _LETTERS.fullmatch(raw) and len(words) > 1:
+        before = words[-2].lstrip("(")
+        if before.rstrip(".").lower() in TITLES or (
+            before.endswith(".") and _LETTERS.fullmatch(before[:-1])
+        ):
+            return False  # an initial within a name
+    if (
+        _WEAK_END.fullmatch(raw)
+        or low in AMBIGUOUS
+        or (_LETTERS.fullmatch(raw) and low not in ABBREVIATIONS)
+    ):
+        return _opens(text, stop, end)
+    return not (low in ABBREVIATIONS or _NOT_AN_END.fullmatch(raw))
 
 
 def _opens(text: str, pos: int, end: int) -> bool:

@@ -203,3 +203,46 @@ def test_prose_starting_with_data_or_tabel_is_a_paragraph() -> None:
     assert [b.kind for b in blocks] == ["para", "para", "table"]
     assert blocks[0].pieces[-1][0].endswith("2016 en 2017.")
     assert blocks[1].pieces[0][0].startswith("Data over geweld")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "de jaren 2016 en 2017",  # hard-wrapped: the sentence goes on on the next line
+        "tussen 2013 en 2015 af met 10% respectievelijk 13%",
+        "in 2016 14 of 15 procent",
+    ],
+)
+def test_figures_joined_by_words_are_prose_not_a_row(line: str) -> None:
+    """Running text joins its figures with words ("2016 en 2017"); a row sets them in
+    columns, so a line without a full stop is prose too."""
+    assert not is_table_row(line)
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        "2016 2017 totaal",
+        "vrijheidsstraf onvoorwaardelijk dagen 122 966 152 1004",
+        "0-17 2.570 2.670",
+    ],
+)
+def test_rows_with_words_around_their_figures_stay_rows(row: str) -> None:
+    assert is_table_row(row)
+
+
+def test_a_wrapped_line_starting_with_data_continues_the_paragraph() -> None:
+    """A body line that starts with the word "Data" (or "Tabellen") is no table title."""
+    lines = [
+        Line("Het CBS verzamelt gegevens over huiselijk geweld.", 1),
+        Line("Data over geweld tegen vrouwen zijn", 1),
+        Line("beschikbaar voor de jaren 2016 en 2017.", 1),
+        Line("Tabellen daarover staan in de bijlage.", 1),
+        Line("Data", 2),
+        Line("Vrouwen 120 130", 2),
+    ]
+    blocks = build_blocks(lines, {}, set(), 80)
+    assert [b.kind for b in blocks] == ["para", "para", "para", "table"]
+    assert blocks[1].pieces[0][0] == "Data over geweld tegen vrouwen zijn"
+    assert blocks[2].pieces[0][0].startswith("Tabellen")
+    assert [t for t, _ in blocks[3].pieces] == ["Data", "Vrouwen 120 130"]

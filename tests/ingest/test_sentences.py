@@ -122,3 +122,29 @@ def test_a_numeral_letter_or_word_ends_a_sentence_before_an_opening_word(
 ) -> None:
     """Defect 5: no split after "119.000.", "lid.", "hoofdstuk II.", "bijlage B."."""
     assert _sentences(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an initial after a title or another initial is part of a name, even before "De"
+        ("Dhr. J. De Vries zei het.", ["Dhr. J. De Vries zei het."]),
+        ("Het rapport van J. K. De Smet volgt.", ["Het rapport van J. K. De Smet volgt."]),
+        # dotted initials end a sentence only before an opening word, like a single letter
+        ("Mevr. A.B. De Wit zei het.", ["Mevr. A.B. De Wit zei het."]),
+        ("Het is van A.B. Daarna volgt C.", ["Het is van A.B.", "Daarna volgt C."]),
+        # a word that is also an abbreviation ("vol." for volume) ends before an opening word
+        ("De opvang zat vol. Daarom wachten zij.", ["De opvang zat vol.", "Daarom wachten zij."]),
+        ("Zie Stcrt. vol. 3 van 2017.", ["Zie Stcrt. vol. 3 van 2017."]),
+        # sentence openers beyond articles: "Daar", "Hier", "Toch"
+        ("Zie bijlage B. Daar staat het.", ["Zie bijlage B.", "Daar staat het."]),
+        (
+            "Het steeg tot 1.200. Toch is dat weinig.",
+            ["Het steeg tot 1.200.", "Toch is dat weinig."],
+        ),
+        # a true abbreviation stays a non-end before any word
+        ("Zie bijv. De Volkskrant van 2017.", ["Zie bijv. De Volkskrant van 2017."]),
+    ],
+)
+def test_initials_and_ambiguous_abbreviations(text: str, expected: list[str]) -> None:
+    assert _sentences(text) == expected
