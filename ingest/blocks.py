@@ -8,7 +8,7 @@ document text can be traced back to the page it came from.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ingest.clean import join_wrapped
 from ingest.structure import Heading, SectionTracker, continues_heading, parse_heading
@@ -103,14 +103,14 @@ def build_blocks(
             and continues_heading(last.heading, text)
         ):
             merged = f"{last.heading.text} {text}"
-            wrapped = Heading(last.heading.level, last.heading.key, merged)
+            wrapped = replace(last.heading, text=merged)
             last.pieces.append((text, line.page))
             last.heading = wrapped
             tracker.replace_last(wrapped)
             last.section = tracker.path
             continue
-        heading = parse_heading(text, tracker.chapter)
-        if heading is not None:
+        heading = parse_heading(text, None)
+        if heading is not None and tracker.accepts(heading):
             close()
             tracker.enter(heading)
             blocks.append(Block("heading", [(text, line.page)], tracker.path, heading))

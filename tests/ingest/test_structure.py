@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.structure import Heading, SectionTracker, continues_heading, parse_heading
+from ingest.structure import (
+    Heading,
+    SectionTracker,
+    continues_heading,
+    follows,
+    parse_heading,
+)
 
 
 @pytest.mark.parametrize(
@@ -26,11 +32,22 @@ from ingest.structure import Heading, SectionTracker, continues_heading, parse_h
         ("  Inleiding  ", "III", 1, "Inleiding"),
         ("Samenvatting", None, 1, "Samenvatting"),
         ("Conclusies", "V", 1, "Conclusies"),
+        ("1 Inleiding", None, 1, "1"),
+        ("2. Toegang en wachttijden", None, 1, "2"),
+        ("IV. Preventie", None, 1, "IV"),
+        ("§ 3.2 Uitvoering", None, 2, "3.2"),
+        ("1.1.1 Wettelijk kader", None, 3, "1.1.1"),
+        ("Chapter 3 Flood risk", None, 1, "3"),
+        ("Deel 2 Uitvoering", None, 1, "2"),
+        ("Annex A Indicators", None, 1, "BA"),
+        ("Executive summary", None, 1, "Executive summary"),
+        ("Introduction", None, 1, "Introduction"),
     ],
 )
 def test_headings(line: str, chapter: str | None, level: int, key: str) -> None:
     heading = parse_heading(line, chapter)
-    assert heading == Heading(level, key, line.strip())
+    assert heading is not None
+    assert (heading.level, heading.key, heading.text) == (level, key, line.strip())
 
 
 @pytest.mark.parametrize(
@@ -46,6 +63,7 @@ def test_headings(line: str, chapter: str | None, level: int, key: str) -> None:
         ("Inleiding van de minister", None),
         ("In de inleiding staat het doel.", None),
         ("2017 was een bijzonder jaar", None),
+        ("3 miljoen euro is in 2017 besteed.", None),
         ("", None),
         ("   ", "II"),
         ("Hoofdstuk II " + "Integraal beleid " * 10, None),  # too long for a heading
@@ -141,3 +159,80 @@ def test_corpus_sections_are_chapters_and_their_sections(corpus_doc) -> None:
         if len(parts) > 1:
             root = parts[0].split()[1]
             assert all(p.startswith(f"{root}.") for p in parts[1:]), section
+
+
+def _walk(lines: list[str]) -> list[str]:
+    """The section path after each line that is taken as a heading, as the blocks take it."""
+    tracker = SectionTracker()
+    paths = []
+    for line in lines:
+        heading = parse_heading(line, None)
+        if heading is not None and tracker.accepts(heading):
+            tracker.enter(heading)
+            paths.append(tracker.path)
+    return paths
+
+
+def test_a_report_numbered_one_one_point_one_two_keeps_every_chapter() -> None:
+    paths = _walk(
+        [
+            "1 Inleiding",
+            "1.1 Aanleiding",
+            "1.2 Leeswijzer",
+            "2 Toegang",
+            "2.1 Wachttijden",
+            "2.1.1 Per regio",
+            "2.2 Kosten",
+            "3 Conclusies",
+        ]
+    )
+    assert paths == [
+        "1 Inleiding",
+        "1 Inleiding > 1.1 Aanleiding",
+        "1 Inleiding > 1.2 Leeswijzer",
+        "2 Toegang",
+        "2 Toegang > 2.1 Wachttijden",
+        "2 Toegang > 2.1 Wachttijden > 2.1.1 Per regio",
+        "2 Toegang > 2.2 Kosten",
+        "3 Conclusies",
+    ]
+
+
+def test_numbered_sections_after_a_plain_inleiding_are_headings() -> None:
+    paths = _walk(["Inleiding", "1.1 Achtergrond", "1.2 Opzet", "2.1 Cijfers"])
+    assert paths[-1] == "Inleiding > 2.1 Cijfers"
+    assert len(paths) == 4
+
+
+def test_a_number_out_of_sequence_is_body_text() -> None:
+    # "7 Gemeenten" after 2.1 is a count that starts a line, not chapter 7
+    paths = _walk(["1 Inleiding", "2 Toegang", "2.1 Wachttijden", "7 Gemeenten", "3 Kosten"])
+    assert paths[-1] == "3 Kosten"
+    assert "7 Gemeenten" not in " ".join(paths)
+
+
+def test_an_annex_starts_its_numbering_afresh() -> None:
+    paths = _walk(["1 Inleiding", "2 Kosten", "Bijlage A Tabellen", "1 Per regio"])
+    assert paths[-1] == "1 Per regio"
+
+
+@pytest.mark.parametrize(
+    ("last", "new", "ok"),
+    [
+        (None, (1,), True),
+        (None, (5,), False),
+        (None, (5, 13, 2), True),
+        ((1,), (1, 1), True),
+        ((1, 2), (1, 3), True),
+        ((1, 2), (2,), True),
+        ((1, 2), (2, 1), True),
+        ((1, 2, 3), (2,), True),
+        ((1, 2), (1, 2, 1), True),
+        ((1, 2), (1, 2, 5), False),
+        ((2, 1), (7,), False),
+        ((2, 1), (2, 1), False),
+        ((2, 1), (1, 3), False),
+    ],
+)
+def test_follows(last: tuple[int, ...] | None, new: tuple[int, ...], ok: bool) -> None:
+    assert follows(last, new) is ok
