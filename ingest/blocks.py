@@ -8,6 +8,7 @@ document text can be traced back to the page it came from.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from ingest.clean import join_wrapped
@@ -37,10 +38,14 @@ class Block:
 
 @dataclass(frozen=True)
 class Line:
-    """A cleaned layout line and the page it is on."""
+    """A cleaned layout line and the page it is on. ``role`` is set when the page layout
+    decided what the line is (``ingest.layout``): then no guess is made from its words."""
 
     text: str
     page: int
+    role: str = ""  # "" | body | heading | row | caption
+    level: int = 0
+    new_para: bool = False
 
 
 def is_prose(text: str) -> bool:
@@ -95,6 +100,10 @@ def build_blocks(
         next_page = lines[idx + 1].page if idx + 1 < len(lines) else 10**9
         text = line.text
         last = blocks[-1] if blocks else None
+        if line.role:
+            next_role = lines[idx + 1].role if idx + 1 < len(lines) else ""
+            cur = _layout_line(line, next_role, cur, tracker, blocks, close, vocab)
+            continue
         if (
             cur is None
             and last
@@ -145,6 +154,50 @@ def build_blocks(
     for page in sorted(pending):
         blocks.append(Block("footnote", [(n, page) for n in pending[page]], tracker.path))
     return blocks
+
+
+def _layout_line(
+    line: Line,
+    next_role: str,
+    cur: Block | None,
+    tracker: SectionTracker,
+    blocks: list[Block],
+    close: Callable[[], None],
+    vocab: set[str],
+) -> Block | None:
+    """Place one line whose role the layout decided; returns the block now open."""
+    text = line.text
+    if line.role == "heading":
+        close()
+        parsed = parse_heading(text, None)
+        key, numbered = (parsed.key, parsed.numbered) if parsed else (text, False)
+        heading = Heading(max(line.level, 1), key, text, numbered)
+        tracker.enter(heading)
+        blocks.append(Block("heading", [(text, line.page)], tracker.path, heading))
+        return None
+    if line.role == "row" or (line.role == "caption" and next_role == "row"):
+        if line.role == "caption" or cur is None or cur.kind != "table":
+            close()
+            cur = Block("table", [], tracker.path)
+        cur.pieces.append((text, line.page))
+        return cur
+    bullet = _BULLET.match(text) is not None
+    if bullet:
+        if cur is None or cur.kind != "list":
+            close()
+            cur = Block("list", [], tracker.path)
+        cur.pieces.append(("\n" + text if cur.pieces else text, line.page))
+        return cur
+    if cur is None or cur.kind == "table" or line.new_para:
+        close()
+        return Block("para", [(text, line.page)], tracker.path)
+    prev_text, prev_page = cur.pieces[-1]
+    joined = join_wrapped(prev_text, text, vocab)
+    if not joined.startswith(prev_text):
+        prev_text = prev_text[:-1]
+        cur.pieces[-1] = (prev_text, prev_page)
+    cur.pieces.append((joined[len(prev_text) :], line.page))
+    return cur
 
 
 def _pop_table_header(cur: Block | None) -> list[tuple[str, int]]:

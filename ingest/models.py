@@ -7,13 +7,30 @@ from typing import Any
 
 
 @dataclass(frozen=True)
+class PageLine:
+    """A line of a page whose role the layout decided: ``body``, ``heading`` (with its
+    level), ``row`` (a table row with its column headers) or ``caption`` (a table title)."""
+
+    text: str
+    role: str
+    level: int = 0
+    new_para: bool = False  # a body line that opens a paragraph
+
+
+@dataclass(frozen=True)
 class Page:
-    """One page of extracted text; ``inferred`` when the page number is estimated."""
+    """One page of extracted text; ``inferred`` when the page number is estimated.
+
+    ``number`` is the physical page (1 = the file's first); ``label`` the page number
+    printed on it, where that is known. ``lines`` is set when the layout was read."""
 
     number: int
     text: str
     inferred: bool = False
     footnotes: tuple[str, ...] = ()
+    lines: tuple[PageLine, ...] = ()
+    label: str | None = None
+    ocr: bool = False
 
 
 @dataclass(frozen=True)
@@ -47,6 +64,9 @@ class Chunk:
     lang: str
     title: str = ""
     source: str = ""
+    label_start: str = ""  # the page numbers printed on page_start / page_end, where known
+    label_end: str = ""
+    ocr: bool = False  # read from page images by OCR
     context: str = ""  # for retrieval only: the sentences that introduce a table cut off from it
     # (start, end) in ``text`` of each sentence, split once when the passage is made
     sentences: tuple[tuple[int, int], ...] = ()
@@ -89,6 +109,7 @@ class Document:
     pages_inferred: bool
     sections: list[str] = field(default_factory=list)
     chunks: list[Chunk] = field(default_factory=list)
+    page_labels: dict[int, str] = field(default_factory=dict)  # physical page -> printed
 
     @property
     def page_count(self) -> int:

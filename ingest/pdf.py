@@ -1,4 +1,8 @@
-"""PDF reading with pypdf, page by page, in a child process under a time limit.
+"""PDF reading, page by page, in a child process under a time limit.
+
+pypdf checks encryption and reads the PDF's own page labels; pdfplumber reads each page's
+layout (``ingest.pdfread``), which ``ingest.layout`` turns into body, headings, tables and
+footnotes.
 
 A hostile PDF can make a parser loop for ever; the child is killed at the limit, so the
 caller never hangs. Pages stream back one at a time, so memory stays bounded. The child is
@@ -14,7 +18,9 @@ from multiprocessing.connection import Connection
 from multiprocessing.context import ForkServerContext
 from pathlib import Path
 
+from ingest.layout import analyse
 from ingest.models import Page
+from ingest.pdfread import PageLayout
 from vraagbaak.errors import (
     CorruptFileError,
     EncryptedFileError,
@@ -29,21 +35,29 @@ def _context() -> ForkServerContext:
     """The fork-server context, with this module (and so pypdf) loaded in the server once."""
     ctx = mp.get_context("forkserver")
     assert isinstance(ctx, ForkServerContext)
-    ctx.set_forkserver_preload(["ingest.pdf", "pypdf"])
+    ctx.set_forkserver_preload(["ingest.pdf", "ingest.pdfread", "pypdf", "pdfplumber"])
     return ctx
 
 
-def _label_number(label: str | None, index: int) -> int:
-    """A page label as a 1-based number when it is one; else the physical page."""
-    if label and label.strip().isdigit():
-        return int(label.strip())
-    return index + 1
+def _labels(reader: object) -> list[str] | None:
+    """The PDF's own page labels, when it defines them (not pypdf's default 1, 2, ...)."""
+    try:
+        root = reader.trailer["/Root"]  # type: ignore[attr-defined]
+        if "/PageLabels" not in root:
+            return None
+        return list(reader.page_labels)  # type: ignore[attr-defined]
+    except Exception:
+        return None
 
 
 def _extract(path: str, conn: Connection) -> None:
-    """Child process: send ("page", n, text) per page, then ("done",) or ("error", kind, msg)."""
+    """Child process: send ("page", PageLayout) per page, then ("done",) or
+    ("error", kind, msg)."""
     try:
+        import pdfplumber
         from pypdf import PdfReader
+
+        from ingest.pdfread import read_page
 
         reader = PdfReader(path, strict=False)
         if reader.is_encrypted:
@@ -54,13 +68,12 @@ def _extract(path: str, conn: Connection) -> None:
             except Exception as exc:
                 conn.send(("error", "encrypted", str(exc)))
                 return
-        try:
-            labels: list[str] | None = list(reader.page_labels)
-        except Exception:
-            labels = None
-        for i, page in enumerate(reader.pages):
-            label = labels[i] if labels and i < len(labels) else None
-            conn.send(("page", _label_number(label, i), page.extract_text() or ""))
+        labels = _labels(reader)
+        with pdfplumber.open(path, password="" if reader.is_encrypted else None) as pdf:
+            for i, page in enumerate(pdf.pages):
+                label = labels[i] if labels and i < len(labels) else None
+                conn.send(("page", read_page(page, i, label)))
+                page.close()
         conn.send(("done",))
     except Exception as exc:
         conn.send(("error", "corrupt", f"{type(exc).__name__}: {exc}"))
@@ -78,7 +91,7 @@ def read_pdf_pages(path: Path, timeout_s: float) -> list[Page]:
     proc = ctx.Process(target=_extract, args=(str(path), child), daemon=True)
     proc.start()
     child.close()
-    pages: list[Page] = []
+    layouts: list[PageLayout] = []
     try:
         while True:
             if not parent.poll(timeout_s):
@@ -88,7 +101,7 @@ def read_pdf_pages(path: Path, timeout_s: float) -> list[Page]:
             except EOFError:
                 raise CorruptFileError(path, "the PDF reader crashed") from None
             if msg[0] == "page":
-                pages.append(Page(number=msg[1], text=msg[2]))
+                layouts.append(msg[1])
             elif msg[0] == "done":
                 break
             else:
@@ -101,8 +114,10 @@ def read_pdf_pages(path: Path, timeout_s: float) -> list[Page]:
             proc.kill()
         proc.join(1)
         parent.close()
-    if not pages:
+    if not layouts:
         raise CorruptFileError(path, "it has no pages")
-    if not any(p.text.strip() for p in pages):
-        raise NoTextLayerError(path, f"{len(pages)} pages, none with text")
-    return pages
+    if not any(p.lines or p.tables for p in layouts):
+        pictures = sum(1 for p in layouts if p.images)
+        what = f"{pictures} of {len(layouts)} pages are pictures" if pictures else "no text"
+        raise NoTextLayerError(path, f"{len(layouts)} pages, none with text ({what})")
+    return analyse(layouts)

@@ -19,14 +19,14 @@ from ingest.clean import (
 )
 from ingest.lang import detect_language
 from ingest.loaders import SUPPORTED_SUFFIXES, load
-from ingest.models import Chunk, Document, RawDocument
+from ingest.models import Chunk, Document, Page, RawDocument
 from ingest.sentences import sentence_spans
 from vraagbaak.settings import Settings
 
 DEFAULT_CHUNK_CHARS = 1150
 # Raised whenever cleaning or chunking changes what a file becomes, so that a reindex
 # re-reads reports whose bytes did not change (their embeddings stay cached).
-INGEST_VERSION = 3  # 3: passages carry their sentence spans
+INGEST_VERSION = 4  # 4: PDFs read by their layout; physical pages with printed labels
 
 
 def ingest_file(
@@ -55,13 +55,27 @@ def ingest_with_settings(path: Path, settings: Settings, source: str | None = No
     )
 
 
-def build_document(raw: RawDocument, chunk_chars: int = DEFAULT_CHUNK_CHARS) -> Document:
-    """Turn pages into a cleaned, chunked document."""
-    page_lines = [[clean_line(x) for x in p.text.split("\n")] for p in raw.pages]
+def _layout_lines(pages: tuple[Page, ...]) -> tuple[list[Line], dict[int, list[str]]]:
+    """Lines and footnotes of pages whose layout was read: their roles are decided."""
+    lines: list[Line] = []
+    footnotes: dict[int, list[str]] = {}
+    for page in pages:
+        for x in page.lines:
+            text = clean_line(x.text)
+            if text:
+                role = "" if x.role == "text" else x.role
+                lines.append(Line(text, page.number, role, x.level, x.new_para))
+        footnotes.setdefault(page.number, []).extend(clean_line(n) for n in page.footnotes)
+    return lines, footnotes
+
+
+def _text_lines(pages: tuple[Page, ...]) -> tuple[list[Line], dict[int, list[str]]]:
+    """Lines and footnotes of plain text pages: furniture and notes found from the words."""
+    page_lines = [[clean_line(x) for x in p.text.split("\n")] for p in pages]
     edges = repeated_edges([[x for x in lines if x] for lines in page_lines])
     lines: list[Line] = []
     footnotes: dict[int, list[str]] = {}
-    for page, texts in zip(raw.pages, page_lines, strict=True):
+    for page, texts in zip(pages, page_lines, strict=True):
         kept = [
             t for t in texts if t and not is_page_furniture(t) and not is_running_edge(t, edges)
         ]
@@ -70,6 +84,15 @@ def build_document(raw: RawDocument, chunk_chars: int = DEFAULT_CHUNK_CHARS) -> 
         # inferred pages may share a number: keep every page's notes
         footnotes.setdefault(page.number, []).extend(notes)
         footnotes[page.number].extend(clean_line(n) for n in page.footnotes)
+    return lines, footnotes
+
+
+def build_document(raw: RawDocument, chunk_chars: int = DEFAULT_CHUNK_CHARS) -> Document:
+    """Turn pages into a cleaned, chunked document."""
+    laid_out = any(p.lines for p in raw.pages)
+    lines, footnotes = _layout_lines(raw.pages) if laid_out else _text_lines(raw.pages)
+    labels = {p.number: p.label for p in raw.pages if p.label}
+    ocr = any(p.ocr for p in raw.pages)
     vocab = vocabulary(line.text for line in lines)
     widths = sorted(len(line.text) for line in lines) or [80]
     width = int(widths[int(0.9 * (len(widths) - 1))])
@@ -85,6 +108,7 @@ def build_document(raw: RawDocument, chunk_chars: int = DEFAULT_CHUNK_CHARS) -> 
         page_spans=page_spans,
         pages_inferred=inferred,
         sections=list(dict.fromkeys(b.section for b in blocks if b.kind == "heading")),
+        page_labels=labels,
     )
     intros = _table_intros(text, blocks, offsets)
     for span in chunk_spans(text, blocks, offsets, chunk_chars):
@@ -99,6 +123,9 @@ def build_document(raw: RawDocument, chunk_chars: int = DEFAULT_CHUNK_CHARS) -> 
                 page_start=first,
                 page_end=last,
                 page_inferred=inferred,
+                label_start=labels.get(first, ""),
+                label_end=labels.get(last, ""),
+                ocr=ocr,
                 char_start=span.start,
                 char_end=span.end,
                 lang=detect_language(body),

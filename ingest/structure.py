@@ -35,8 +35,10 @@ _TOP = re.compile(r"^(?:§\s*)?([IVX]+\.|\d{1,2}\.?)\s+([A-ZÀ-Ý‘'\"][^.;:!?]
 _MAX_HEADING = 110
 _MAX_TOP = 70
 _OPEN_ENDINGS = frozenset(
-    ["en", "of", "in", "van", "voor", "de", "het", "met", "bij", "op", "tot", "aan", "naar", "over"]
-    + ["and", "or", "of", "the", "for", "to", "on", "with"]
+    [
+        *("en", "of", "in", "van", "voor", "de", "het", "met", "bij", "op", "tot", "aan"),
+        *("naar", "over", "and", "or", "the", "for", "to", "on", "with"),
+    ]
 )
 _ROMAN = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
@@ -78,7 +80,7 @@ def parse_heading(line: str, chapter: str | None) -> Heading | None:
         root = m.group(1).rstrip(".")
         if chapter is not None and root != chapter:
             return None
-        if len(m.group(2).split()) > 10 or _roman(root) is None and not root.isdigit():
+        if len(m.group(2).split()) > 10 or (_roman(root) is None and not root.isdigit()):
             return None
         return Heading(1, root, line, numbered=True)
     return None
