@@ -1,4 +1,5 @@
-"""Reading a report file into pages: PDF (pypdf) or UTF-8 text; checks come first."""
+"""Reading a report file into pages: PDF (its layout, or OCR for a scan) or UTF-8 text;
+checks come first."""
 
 from __future__ import annotations
 
@@ -21,8 +22,9 @@ TEXT_SUFFIXES = frozenset({".txt", ".text", ".md"})
 SUPPORTED_SUFFIXES = PDF_SUFFIXES | TEXT_SUFFIXES
 
 
-def load(path: Path, max_bytes: int, timeout_s: float) -> RawDocument:
-    """Read ``path``; raise the IngestError that names the file, the reason and the fix."""
+def load(path: Path, max_bytes: int, timeout_s: float, ocr: bool = True) -> RawDocument:
+    """Read ``path``; raise the IngestError that names the file, the reason and the fix.
+    ``ocr``: read a scanned PDF with tesseract, where it is installed."""
     path = Path(path)
     if not path.is_file():
         raise UnsupportedFileError(path, "no such file", "check the path")
@@ -35,7 +37,7 @@ def load(path: Path, max_bytes: int, timeout_s: float) -> RawDocument:
     sha = hashlib.sha256(data).hexdigest()
     suffix = path.suffix.lower()
     if suffix in PDF_SUFFIXES or data.startswith(b"%PDF-"):
-        pages = read_pdf_pages(path, timeout_s)
+        pages = read_pdf_pages(path, timeout_s, ocr=ocr)
         kind = "pdf"
     elif suffix in TEXT_SUFFIXES:
         pages = _text_pages(path, data)

@@ -13,13 +13,16 @@ from the threaded service itself, which could copy a lock held by another thread
 from __future__ import annotations
 
 import multiprocessing as mp
+from collections.abc import Callable
 from functools import lru_cache
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkServerContext
 from pathlib import Path
+from typing import Any
 
 from ingest.layout import analyse
 from ingest.models import Page
+from ingest.ocr import ocr_available
 from ingest.pdfread import PageLayout
 from vraagbaak.errors import (
     CorruptFileError,
@@ -35,7 +38,9 @@ def _context() -> ForkServerContext:
     """The fork-server context, with this module (and so pypdf) loaded in the server once."""
     ctx = mp.get_context("forkserver")
     assert isinstance(ctx, ForkServerContext)
-    ctx.set_forkserver_preload(["ingest.pdf", "ingest.pdfread", "pypdf", "pdfplumber"])
+    ctx.set_forkserver_preload(
+        ["ingest.pdf", "ingest.pdfread", "ingest.ocr", "pypdf", "pdfplumber", "pypdfium2"]
+    )
     return ctx
 
 
@@ -81,17 +86,31 @@ def _extract(path: str, conn: Connection) -> None:
         conn.close()
 
 
-def read_pdf_pages(path: Path, timeout_s: float) -> list[Page]:
-    """Read a PDF's pages; raises the IngestError that says what is wrong with it."""
-    head = path.read_bytes()[:1024]
-    if b"%PDF-" not in head:
-        raise CorruptFileError(path, "it does not start with a PDF header")
+def _ocr(path: str, conn: Connection) -> None:
+    """Child process: send ("page", text) per page read by OCR, then ("done",)."""
+    try:
+        import pypdfium2
+
+        from ingest.ocr import ocr_page_text
+
+        pdf = pypdfium2.PdfDocument(path)
+        for i in range(len(pdf)):
+            conn.send(("page", ocr_page_text(pdf[i])))
+        conn.send(("done",))
+    except Exception as exc:
+        conn.send(("error", "corrupt", f"OCR failed: {type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
+
+
+def _run(target: Callable[[str, Connection], None], path: Path, timeout_s: float) -> list[Any]:
+    """Run a reader in a child process; its pages, each within ``timeout_s`` of the last."""
     ctx = _context()
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_extract, args=(str(path), child), daemon=True)
+    proc = ctx.Process(target=target, args=(str(path), child), daemon=True)
     proc.start()
     child.close()
-    layouts: list[PageLayout] = []
+    pages: list[Any] = []
     try:
         while True:
             if not parent.poll(timeout_s):
@@ -101,9 +120,9 @@ def read_pdf_pages(path: Path, timeout_s: float) -> list[Page]:
             except EOFError:
                 raise CorruptFileError(path, "the PDF reader crashed") from None
             if msg[0] == "page":
-                layouts.append(msg[1])
+                pages.append(msg[1])
             elif msg[0] == "done":
-                break
+                return pages
             else:
                 error: type[IngestError] = (
                     EncryptedFileError if msg[1] == "encrypted" else CorruptFileError
@@ -114,10 +133,27 @@ def read_pdf_pages(path: Path, timeout_s: float) -> list[Page]:
             proc.kill()
         proc.join(1)
         parent.close()
+
+
+def read_pdf_pages(path: Path, timeout_s: float, ocr: bool = True) -> list[Page]:
+    """Read a PDF's pages; raises the IngestError that says what is wrong with it. A scan
+    (pages of pictures, no text) is read by OCR when ``ocr`` and tesseract is installed."""
+    head = path.read_bytes()[:1024]
+    if b"%PDF-" not in head:
+        raise CorruptFileError(path, "it does not start with a PDF header")
+    layouts: list[PageLayout] = _run(_extract, path, timeout_s)
     if not layouts:
         raise CorruptFileError(path, "it has no pages")
-    if not any(p.lines or p.tables for p in layouts):
-        pictures = sum(1 for p in layouts if p.images)
-        what = f"{pictures} of {len(layouts)} pages are pictures" if pictures else "no text"
-        raise NoTextLayerError(path, f"{len(layouts)} pages, none with text ({what})")
-    return analyse(layouts)
+    if any(p.lines or p.tables for p in layouts):
+        return analyse(layouts)
+    pictures = sum(1 for p in layouts if p.images)
+    if pictures and ocr and ocr_available():
+        texts: list[str] = _run(_ocr, path, timeout_s)
+        if any(t.strip() for t in texts):
+            return [Page(number=i + 1, text=t, ocr=True) for i, t in enumerate(texts)]
+    if pictures:
+        raise NoTextLayerError(
+            path,
+            f"it is a scan: {pictures} of {len(layouts)} pages are pictures without text",
+        )
+    raise NoTextLayerError(path, f"{len(layouts)} pages, none with text")

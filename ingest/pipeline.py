@@ -35,9 +35,10 @@ def ingest_file(
     max_bytes: int = 50 * 1024 * 1024,
     timeout_s: float = 120.0,
     source: str | None = None,
+    ocr: bool = True,
 ) -> Document:
     """Read, clean, structure and chunk one report file (named ``source``, when given)."""
-    raw = load(Path(path), max_bytes=max_bytes, timeout_s=timeout_s)
+    raw = load(Path(path), max_bytes=max_bytes, timeout_s=timeout_s, ocr=ocr)
     if source is not None:
         raw = replace(raw, source=source)
     return build_document(raw, chunk_chars)
@@ -52,6 +53,7 @@ def ingest_with_settings(path: Path, settings: Settings, source: str | None = No
         max_bytes=settings.max_file_bytes,
         timeout_s=settings.parse_timeout_s,
         source=source,
+        ocr=settings.ocr,
     )
 
 

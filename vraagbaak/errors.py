@@ -88,7 +88,10 @@ class NoTextLayerError(IngestError):
     """The PDF has no extractable text (e.g. a scan)."""
 
     reason = "the PDF has no text layer (scanned pages?)"
-    fix = "run OCR on the PDF first (e.g. ocrmypdf) and add the result"
+    fix = (
+        "install tesseract-ocr with tesseract-ocr-nld (Vraagbaak then reads scans itself), "
+        "or run OCR first (`ocrmypdf -l nld IN.pdf OUT.pdf`) and add the result"
+    )
 
 
 class EncodingError(IngestError):

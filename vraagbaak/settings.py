@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     max_file_mb: float = Field(50.0, gt=0, description="Largest report file accepted (MB)")
     max_question_chars: int = Field(1000, ge=10, description="Longest question accepted")
     parse_timeout_s: float = Field(120.0, gt=0, description="Time limit to read one file")
+    ocr: bool = Field(
+        True, description="Read scanned PDFs with tesseract (when installed with Dutch data)"
+    )
     chunk_chars: int = Field(1150, ge=200, le=1200, description="Target passage size")
     ann_threshold: int = Field(
         200_000, ge=1, description="Vectors above which an approximate (HNSW) index is used"
