@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ingest.models import Document
+from ingest.models import Chunk, Document
 
 _DROP = re.compile(r"[\s\-\u00ad‐‑]+")
 
@@ -86,7 +86,7 @@ def _page_at(doc: Document, offset: int) -> int:
     return doc.page_spans[i][2]
 
 
-def _chunk_at(doc: Document, offset: int) -> Any:
+def _chunk_at(doc: Document, offset: int) -> Chunk | None:
     for chunk in doc.chunks:
         if chunk.char_start <= offset < chunk.char_end:
             return chunk
@@ -147,7 +147,7 @@ def check_report(doc: Document, truth: dict[str, Any]) -> ReportCheck:
         own = chunk is not None and squash(chunk.text).startswith(
             squash(f"{note['mark']} {note['text']}")[:40]
         )
-        if own and chunk.page_start == note["page"]:
+        if own and chunk is not None and chunk.page_start == note["page"]:
             result.footnote_ok += 1
         else:
             result.misses.append(f"footnote {note['mark']} (p. {note['page']}) not own passage")
