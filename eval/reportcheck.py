@@ -21,7 +21,7 @@ from typing import Any
 
 from ingest.models import Chunk, Document
 
-_DROP = re.compile(r"[\s\-\u00ad‐‑]+")
+_DROP = re.compile(r"[\s\-\u00ad‐‑•▪●◦■\uf0b7\uf0a7]+")  # spaces, hyphens, bullets
 
 
 def squash(text: str) -> str:
@@ -114,7 +114,7 @@ def check_report(doc: Document, truth: dict[str, Any]) -> ReportCheck:
             + [f"{n['mark']} {n['text']}" for n in truth["footnotes"]]
             + [c for t in truth["tables"] for r in [t["header"], *t["rows"]] for c in r]
             + [t.get("caption") or "" for t in truth["tables"]]
-            + truth.get("extra", [])
+            + [f["text"] for f in truth.get("furniture", [])]  # cover, letterhead, contents
         )
     )
     for para in truth["paragraphs"]:
@@ -154,7 +154,7 @@ def check_report(doc: Document, truth: dict[str, Any]) -> ReportCheck:
         opening = squash(f"{note['mark']} {note['text']}")[:40]
         for chunk in doc.chunks:
             body = squash(chunk.text)
-            if squash(note["text"])[:40] in body and not body.startswith(opening):
+            if squash(note["text"])[:120] in body and not body.startswith(opening):
                 result.footnote_in_body += 1
                 result.misses.append(f"footnote {note['mark']} inside body: {chunk.text[:50]}")
     for table in truth["tables"]:
@@ -184,3 +184,30 @@ def load_truth(path: Path) -> dict[str, Any]:
 def truth_files(folder: Path) -> list[Path]:
     """The ground-truth files of a folder of test reports, in name order."""
     return sorted(Path(folder).glob("*.truth.json"))
+
+
+def check_folder(folder: Path, chunk_chars: int = 1150) -> list[tuple[ReportCheck, Document]]:
+    """Ingest every test report of a folder and check it against its ground truth."""
+    from ingest.pipeline import ingest_file
+
+    checks = []
+    for path in truth_files(folder):
+        truth = load_truth(path)
+        doc = ingest_file(Path(folder) / truth["report"], chunk_chars=chunk_chars)
+        checks.append((check_report(doc, truth), doc))
+    return checks
+
+
+def main() -> None:  # python -m eval.reportcheck [folder]
+    import sys
+
+    folder = Path(sys.argv[1] if len(sys.argv) > 1 else "eval/reports")
+    for check, _ in check_folder(folder):
+        shown = ", ".join(f"{k} {v:.3f}" for k, v in check.figures.items())
+        print(f"{check.report}: {shown}")
+        for miss in check.misses[:40]:
+            print("   ", miss)
+
+
+if __name__ == "__main__":
+    main()

@@ -92,8 +92,8 @@ def build_blocks(
             last_page = cur.pieces[-1][1]
             for page in sorted(p for p in pending if p <= last_page):
                 if next_page > page:
-                    notes = pending.pop(page)
-                    blocks.append(Block("footnote", [(n, page) for n in notes], tracker.path))
+                    for note in pending.pop(page):  # each note a block (and passage) of its own
+                        blocks.append(Block("footnote", [(note, page)], tracker.path))
         cur = None
 
     for idx, line in enumerate(lines):
@@ -152,7 +152,7 @@ def build_blocks(
             close()
     close()
     for page in sorted(pending):
-        blocks.append(Block("footnote", [(n, page) for n in pending[page]], tracker.path))
+        blocks.extend(Block("footnote", [(n, page)], tracker.path) for n in pending[page])
     return blocks
 
 

@@ -68,9 +68,10 @@ def vocabulary(lines: Iterable[str]) -> set[str]:
 def join_wrapped(prev: str, nxt: str, vocab: set[str]) -> str:
     """Join two hard-wrapped lines, undoing hyphenation at the break.
 
-    ``kinder-`` + ``mishandeling`` becomes ``kindermishandeling`` when the document spells
-    it that way elsewhere; real compounds (``VN-Vrouwenverdrag``) keep their hyphen, and an
-    enumeration (``moord- en doodslagzaken``) keeps its space.
+    ``kinder-`` + ``mishandeling`` becomes ``kindermishandeling`` unless the document
+    spells it ``kinder-mishandeling`` elsewhere (and never whole); real compounds
+    (``VN-Vrouwenverdrag``) keep their hyphen, and an enumeration (``moord- en
+    doodslagzaken``) keeps its space.
     """
     if not prev:
         return nxt
@@ -83,9 +84,8 @@ def join_wrapped(prev: str, nxt: str, vocab: set[str]) -> str:
         if first.lower() in _CONJUNCTIONS:
             return f"{prev} {nxt}"
         if head and tail and nxt[0].islower():
-            joined = (head.group(1) + tail.group(1)).lower()
             hyphenated = f"{head.group(1)}-{tail.group(1)}".lower()
-            if joined in vocab and hyphenated not in vocab:
+            if hyphenated not in vocab:
                 return prev[:-1] + nxt
         return prev + nxt
     return f"{prev} {nxt}"

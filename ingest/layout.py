@@ -19,7 +19,7 @@ import itertools
 import re
 import statistics
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ingest.models import Page, PageLine
 from ingest.pdfread import PageLayout, TableRows, TextLine
@@ -36,6 +36,8 @@ _PRINTED = re.compile(
     r"(?:\s*(?:/|van|of)\s*\d{1,4})?\s*$",
     re.IGNORECASE,
 )
+# a contents line: dotted leaders up to a page number ("2.1 Wachttijden ........ 7")
+_LEADER = re.compile(r"(?:\.\s?){5,}\s*(?:\d{1,4}|[ivxlc]{1,7})?\s*$|…{2,}\s*\d*\s*$")
 _CAPTION = re.compile(r"^(?:Tabel|Table|Figuur|Figure|Grafiek|Bron|Source)\b")
 _MAX_HEADING_CHARS = 120
 _MAX_HEADING_WORDS = 16
@@ -149,9 +151,14 @@ def _note_number(note: str) -> int:
     return int(m.group(1)) if m else 0
 
 
+_KEEP_HYPHEN = frozenset(["en", "of", "tot", "and", "or", "to"])  # "kinder- en jeugdzorg"
+
+
 def _join(prev: str, nxt: str) -> str:
-    if prev.endswith("-") and nxt[:1].islower():
-        return prev[:-1] + nxt
+    """Two lines of one title or note: a word broken at a hyphen is whole again."""
+    first = nxt.split(" ", 1)[0]
+    if prev.endswith("-") and prev[-2:-1].isalpha() and nxt[:1].islower():
+        return prev + " " + nxt if first in _KEEP_HYPHEN else prev[:-1] + nxt
     return f"{prev} {nxt}"
 
 
@@ -216,11 +223,19 @@ def analyse(pages: list[PageLayout]) -> list[Page]:
     edges = furniture(pages)
     labels = printed_labels(pages, edges)
     starts = {p.index: _footnote_start(p, size, edges) for p in pages}
+    for page in pages:  # contents lines are neither headings nor body text
+        edges |= {(page.index, i) for i, x in enumerate(page.lines) if _LEADER.search(x.text)}
     styles: dict[_Style, list[str]] = {}
+    used_on: dict[_Style, set[int]] = {}
     for page in pages:
         for i, line in enumerate(page.lines[: starts[page.index]]):
             if (page.index, i) not in edges and _is_heading_style(line, size):
-                styles.setdefault(_Style(line.size, line.bold), []).append(line.text)
+                style = _Style(line.size, line.bold)
+                styles.setdefault(style, []).append(line.text)
+                used_on.setdefault(style, set()).add(page.index)
+    if len(pages) >= 3 and any(used != {0} for used in used_on.values()):
+        # styles seen on the title page only are its title, not sections
+        styles = {s: t for s, t in styles.items() if used_on[s] != {0}}
     sorter = _Sorter(size, _levels(styles))
     out: list[Page] = []
     for page in pages:
@@ -250,6 +265,7 @@ class _Sorter:
         self.carried: TextLine | None = None  # the last body line of the page before
         self.out: list[PageLine] = []
         self.heading: list[TextLine] = []
+        self.ended_in_table = False  # the page before ended in a table
 
     def page(self, body: list[TextLine], tables: tuple[TableRows, ...]) -> list[PageLine]:
         items = [_Item(x.top, line=x) for x in body] + [_Item(t.top, table=t) for t in tables]
@@ -258,13 +274,21 @@ class _Sorter:
         gap = _usual_gap(body)
         right = max((x.x1 for x in body), default=0.0)
         prev: TextLine | None = None
-        for item in items:
+        ended_in_table, self.ended_in_table = self.ended_in_table, False
+        for n, item in enumerate(items):
+            self.ended_in_table = False
             if item.table is not None:
                 self._flush()
-                self._table(item.table)
+                self._table(item.table, continued=n == 0 and ended_in_table)
+                self.ended_in_table = True
                 prev = None
             elif item.line is not None:
                 line = item.line
+                if self._continues_caption(prev, line):
+                    last = self.out[-1]
+                    self.out[-1] = replace(last, text=_join(last.text, line.text))
+                    prev = line
+                    continue
                 if self._is_heading(line):
                     prev = None
                     continue
@@ -278,6 +302,16 @@ class _Sorter:
         self._flush()
         self.carried = prev if prev is not None else (None if self.out else self.carried)
         return self.out
+
+    def _continues_caption(self, prev: TextLine | None, line: TextLine) -> bool:
+        """A table title wrapped onto a second line, set like its first."""
+        return (
+            prev is not None
+            and bool(self.out)
+            and self.out[-1].role == "caption"
+            and (line.size, line.bold) == (prev.size, prev.bold)
+            and line.top - prev.bottom < 0.8 * line.size
+        )
 
     def _role(self, line: TextLine) -> str:
         if not self.levels:  # no heading stands out by its style: let the words decide
@@ -301,24 +335,24 @@ class _Sorter:
     def _flush(self) -> None:
         if self.heading:
             style = _Style(self.heading[0].size, self.heading[0].bold)
-            text = " ".join(x.text for x in self.heading)
-            self.out.append(PageLine(text, "heading", level=self.levels.get(style, 1)))
+            text = self.heading[0].text
+            for more in self.heading[1:]:
+                text = _join(text, more.text)
+            named = parse_heading(text, None)  # "2.1 ...", "Hoofdstuk II", "Bijlage A"
+            level = named.level if named is not None else self.levels.get(style, 1)
+            self.out.append(PageLine(text, "heading", level=level))
             self.heading = []
 
-    def _table(self, table: TableRows) -> None:
+    def _table(self, table: TableRows, continued: bool) -> None:
+        """Rows with their column headers; a table that opens a page right after one that
+        closed the page before continues it, and keeps its header when it is not repeated."""
         rows = table.rows
         header, body_rows = rows[0], rows[1:]
-        # a table continued from the page before, without its header repeated
-        if _numeric_row(header) and len(header) == len(self.header):
+        if continued and len(header) == len(self.header) and header != self.header:
             header, body_rows = self.header, rows
         self.header = header
         self.out.extend(PageLine(_row_text(header, row), "row") for row in body_rows)
         self.carried = None
-
-
-def _numeric_row(row: tuple[str, ...]) -> bool:
-    cells = [c for c in row if c]
-    return sum(1 for c in cells if re.fullmatch(r"[-+]?[\d.,% €]+", c)) >= max(1, len(cells) // 2)
 
 
 def _usual_gap(lines: list[TextLine]) -> float:
@@ -335,13 +369,16 @@ def _opens_page_paragraph(prev: TextLine, line: TextLine) -> bool:
 
 
 def _new_paragraph(prev: TextLine | None, line: TextLine, gap: float, right: float) -> bool:
-    """A line opens a paragraph after a wider gap than usual, after a line that ended a
-    sentence well short of the right margin, or when it is indented as a first line."""
+    """A line opens a paragraph after a wider gap than usual, or after a line that ended a
+    sentence short of the right margin: so short that this line's first word would have
+    fitted. (Indentation is no sign: a list item's second line is indented too.)"""
     if prev is None:
         return True
     if gap and line.top - prev.top > 1.3 * gap:
         return True
-    short = prev.x1 < right - 3 * line.size
-    if short and prev.text.rstrip().endswith((".", "!", "?", ":", ".)", ";")):
-        return True
-    return line.x0 > prev.x0 + 1.5 * line.size
+    if not prev.text.rstrip().endswith((".", "!", "?", ":", ".)", ";")):
+        return False
+    # ended short: this line's first word would have fitted after it
+    per_char = (line.x1 - line.x0) / max(len(line.text), 1)
+    first = len(line.text.split(" ", 1)[0]) + 1
+    return right - prev.x1 > first * per_char + 0.5 * line.size
