@@ -80,8 +80,43 @@ def load_gold_sets(paths: list[Path]) -> list[GoldItem]:
     return items
 
 
+# what a match across layouts ignores: spaces, hyphens (a word broken at a line end), bullets
+_LOOSE = re.compile(r"[\s\-\u00ad‐‑•▪●◦■\uf0b7\uf0a7]+")
+# in a table row "Regio: Utrecht · 2023: 412", the column headers and the separators
+_ROW_LABEL = re.compile(r"(?:^|(?<= · ))[^·\n:]{1,60}: | · ")
+
+
+def squash(text: str) -> str:
+    """Text without whitespace, hyphens and bullets, for matching across line breaks."""
+    return _LOOSE.sub("", text)
+
+
+class MaskedText:
+    """The characters of a text that a mask keeps, with a map back to their offsets."""
+
+    def __init__(self, text: str, drop: list[tuple[int, int]]) -> None:
+        dropped = bytearray(len(text))
+        for start, end in drop:
+            dropped[start:end] = b"\x01" * (end - start)
+        keep = [i for i, c in enumerate(text) if not dropped[i] and not _LOOSE.fullmatch(c)]
+        self.text = "".join(text[i] for i in keep)
+        self.offsets = keep
+
+    def find(self, needle: str) -> tuple[int, int] | None:
+        squashed = squash(needle)
+        at = self.text.find(squashed) if squashed else -1
+        if at < 0:
+            return None
+        return self.offsets[at], self.offsets[at + len(squashed) - 1] + 1
+
+
 class NormalizedText:
-    """A text with whitespace runs collapsed, and a map back to the original offsets."""
+    """A text with whitespace runs collapsed, and a map back to the original offsets.
+
+    ``find`` looks for a span with its whitespace normalised; failing that, ignoring all
+    spaces, hyphens and bullets (``decentralisatie- uitkering``); failing that, in table rows
+    read as their cells only (``Utrecht 412 455`` for ``Regio: Utrecht · 2023: 412 · ...``),
+    the way a reader copies a row from a printed table."""
 
     def __init__(self, text: str) -> None:
         starts: list[int] = []
@@ -97,15 +132,29 @@ class NormalizedText:
                     starts.append(m.start() + i)
         self.text = "".join(chars)
         self._orig = starts
+        self._source = text
+        self._loose: MaskedText | None = None
+        self._cells: MaskedText | None = None
 
     def find(self, span: str) -> tuple[int, int] | None:
         """(start, end) in the original text of the whitespace-normalised ``span``."""
         needle = " ".join(span.split())
         i = self.text.find(needle)
-        if i < 0 or not needle:
-            return None
-        end = i + len(needle) - 1
-        return self._orig[i], self._orig[end] + 1
+        if needle and i >= 0:
+            end = i + len(needle) - 1
+            return self._orig[i], self._orig[end] + 1
+        if self._loose is None:
+            self._loose = MaskedText(self._source, [])
+            labels = []
+            for line in re.finditer(r"[^\n]+", self._source):
+                if " · " in line.group():
+                    labels += [
+                        (line.start() + m.start(), line.start() + m.end())
+                        for m in _ROW_LABEL.finditer(line.group())
+                    ]
+            self._cells = MaskedText(self._source, labels)
+        assert self._cells is not None
+        return self._loose.find(span) or self._cells.find(span)
 
 
 def page_at(page_spans: list[tuple[int, int, int]], offset: int) -> int | None:

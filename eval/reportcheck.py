@@ -14,33 +14,24 @@ from __future__ import annotations
 
 import bisect
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from eval.gold import MaskedText, squash
 from ingest.models import Chunk, Document
 
-_DROP = re.compile(r"[\s\-\u00ad‐‑•▪●◦■\uf0b7\uf0a7]+")  # spaces, hyphens, bullets
 
-
-def squash(text: str) -> str:
-    """Text without whitespace and hyphens, for matching across line breaks."""
-    return _DROP.sub("", text)
-
-
-class _Squashed:
-    """A document's text squashed, with a map back to offsets in the text."""
+class _Squashed(MaskedText):
+    """A document's text squashed (see ``eval.gold.squash``)."""
 
     def __init__(self, text: str) -> None:
-        keep = [(i, c) for i, c in enumerate(text) if not _DROP.fullmatch(c)]
-        self.text = "".join(c for _, c in keep)
-        self.offsets = [i for i, _ in keep]
+        super().__init__(text, [])
 
-    def find(self, needle: str, start: int = 0) -> int:
+    def at(self, needle: str) -> int:
         """Offset in the original text of squashed ``needle``, or -1."""
-        at = self.text.find(squash(needle), start)
-        return self.offsets[at] if at >= 0 else -1
+        span = self.find(needle)
+        return span[0] if span else -1
 
 
 @dataclass
@@ -119,7 +110,7 @@ def check_report(doc: Document, truth: dict[str, Any]) -> ReportCheck:
     )
     for para in truth["paragraphs"]:
         result.paragraphs += 1
-        at = flat.find(para["text"])
+        at = flat.at(para["text"])
         if at < 0:
             result.misses.append(f"not found whole (p. {para['page']}): {para['text'][:70]}")
             continue
@@ -142,7 +133,7 @@ def check_report(doc: Document, truth: dict[str, Any]) -> ReportCheck:
             result.misses.append(f"section {got!r} != {section!r}: {para['text'][:50]}")
     for note in truth["footnotes"]:
         result.footnotes += 1
-        at = flat.find(note["text"])
+        at = flat.at(note["text"])
         chunk = _chunk_at(doc, at) if at >= 0 else None
         own = chunk is not None and squash(chunk.text).startswith(
             squash(f"{note['mark']} {note['text']}")[:40]
@@ -160,7 +151,7 @@ def check_report(doc: Document, truth: dict[str, Any]) -> ReportCheck:
     for table in truth["tables"]:
         for row in table["rows"]:
             result.rows += 1
-            if flat.find(_row_text(table["header"], row)) >= 0:
+            if flat.at(_row_text(table["header"], row)) >= 0:
                 result.rows_ok += 1
             else:
                 result.misses.append(f"row not found: {_row_text(table['header'], row)[:70]}")

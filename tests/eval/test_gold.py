@@ -192,3 +192,19 @@ def test_normalized_text_maps_back_to_original_offsets() -> None:
     assert text[start:end] == "zestien\n\n Centra  Seksueel"
     assert nt.find("niet aanwezig") is None
     assert nt.find("   ") is None
+
+
+def test_evidence_broken_at_a_hyphen_or_copied_from_a_table_row_is_found() -> None:
+    text = (
+        "Het Rijk stelt een decentralisatie-uitkering beschikbaar.\n\n"
+        "Tabel 2. Wachttijd in weken\n"
+        "Type hulp: Dagbehandeling · 2023: 8,4 · 2024: 7,9\n"
+        "Type hulp: Specialistische jeugd-ggz · 2023: 16,8 · 2024: 18,2\n"
+    )
+    nt = NormalizedText(text)
+    span = nt.find("een decentralisatie- uitkering beschikbaar")
+    assert span is not None and text[span[0] : span[1]].startswith("een decentralisatie")
+    row = nt.find("Specialistische jeugd-ggz 16,8 18,2")
+    assert row is not None
+    assert text[row[0] : row[1]] == "Specialistische jeugd-ggz · 2023: 16,8 · 2024: 18,2"
+    assert nt.find("Dagbehandeling 8,4 18,2") is None  # cells of two rows are no row
