@@ -66,6 +66,9 @@ class ErrorCode(StrEnum):
                                       corpus folder, so the service cannot remove it)
     ``method_not_allowed``    405     the endpoint exists, not with this method
     ``reindex_busy``          409     another process holds the reindex lock
+    ``duplicate_report``      409     an upload has the same content as an indexed report
+                                      under another name (the detail names it); nothing
+                                      is stored
     ``file_too_large``        413     an upload is over VRAAGBAAK_MAX_FILE_MB
     ``unsupported_file``      415     an upload is not a PDF or UTF-8 text report
     ``index_not_ready``       503     no index is loaded yet (build it with `vraagbaak ingest`)
@@ -88,6 +91,7 @@ class ErrorCode(StrEnum):
     DOCUMENT_NOT_FOUND = "document_not_found"
     METHOD_NOT_ALLOWED = "method_not_allowed"
     REINDEX_BUSY = "reindex_busy"
+    DUPLICATE_REPORT = "duplicate_report"
     FILE_TOO_LARGE = "file_too_large"
     UNSUPPORTED_FILE = "unsupported_file"
     INDEX_NOT_READY = "index_not_ready"
@@ -145,7 +149,7 @@ _DESCRIPTIONS: dict[int, str] = {
     401: "No bearer token (admin endpoints)",
     403: "Admin endpoints disabled, or the wrong token",
     404: "No such report",
-    409: "Another reindex holds the lock",
+    409: "Another reindex holds the lock, or (an upload) another report has the same content",
     413: "The upload is over the size limit",
     415: "The upload is not a PDF or text report",
     422: "The request does not validate, or the question is empty or too long",

@@ -114,7 +114,8 @@ class Reindexer:
             raise
         else:
             with self._guard:
-                self._status = replace(self._status, ok=not report.failures, report=report)
+                ok = not (report.failures or report.duplicates)  # as `vraagbaak ingest` exits
+                self._status = replace(self._status, ok=ok, report=report)
             return report
         finally:
             with self._guard:

@@ -48,9 +48,18 @@ class Citation(BaseModel):
     document_id: str
     title: str
     source: str = Field(description="The report's file, relative to the corpus folder")
-    page_start: int | None
+    page_start: int | None = Field(description="Physical page: 1 is the file's first page")
     page_end: int | None
+    label_start: str | None = Field(
+        description="The page number printed on page_start (e.g. '12' or 'ii'); null: unknown"
+    )
+    label_end: str | None = Field(description="The page number printed on page_end")
+    pages_text: str = Field(
+        description="The pages as the chat and the CLI show them: 'p. 14', 'p. 14–15', and "
+        "with the printed number where it differs, 'p. 14 (gedrukt 12)'"
+    )
     page_inferred: bool
+    ocr: bool = Field(description="The passage was read from page images by OCR")
     section: str | None
     char_start: int
     char_end: int
@@ -112,16 +121,51 @@ class DocumentInfo(BaseModel):
     indexed_at: datetime
 
 
+class OutlineSection(BaseModel):
+    """One section of a report, with the pages its passages (and its subsections') span."""
+
+    section: str = Field(description="Its path of headings, ' > ' between them")
+    heading: str = Field(description="Its own heading (the last of the path)")
+    level: int = Field(description="1 for a chapter, 2 for its sections, ...")
+    page_start: int = Field(description="First physical page")
+    page_end: int = Field(description="Last physical page")
+    label_start: str | None = Field(description="The page number printed on page_start")
+    label_end: str | None = Field(description="The page number printed on page_end")
+    passages: int = Field(description="Passages in this section itself (not its subsections)")
+
+
+class DocumentDetail(DocumentInfo):
+    """One indexed report: what GET /documents lists, its outline and its abbreviations."""
+
+    outline: list[OutlineSection] = Field(description="Its sections in the order of the text")
+    abbreviations: dict[str, str] = Field(
+        description="The abbreviations it defines itself (short form: long form)"
+    )
+
+
 ReindexStart = Literal["started", "queued"]
 REINDEX_START = "started: a reindex began; queued: one is running, another runs right after it"
 
 
-class UploadResponse(BaseModel):
-    """A report stored in the corpus; the reindex that serves it runs in the background."""
+UploadStatus = Literal["added", "replaced", "unchanged"]
 
+
+class UploadResponse(BaseModel):
+    """A report stored in the corpus (the reindex that serves it runs in the background), or
+    the same file again."""
+
+    status: UploadStatus = Field(
+        description="added: a new report; replaced: a new edition of the report of that name "
+        "(it replaces the old one entirely); unchanged: the corpus holds this file already"
+    )
     document_id: str
     stored_as: str = Field(description="Its file, relative to the corpus folder")
-    reindex: ReindexStart = Field(description=REINDEX_START)
+    replaces: str | None = Field(
+        None, description="The id of the edition it replaces (replaced, when it was indexed)"
+    )
+    reindex: ReindexStart | None = Field(
+        description=REINDEX_START + "; null: the file is served already, nothing to do"
+    )
 
 
 class DeleteResponse(BaseModel):
@@ -141,6 +185,13 @@ class ReindexFailure(BaseModel):
     message: str
 
 
+class ReindexDuplicate(BaseModel):
+    """A file not indexed: another report has the same content."""
+
+    source: str
+    same_as: str = Field(description="The report indexed with that content")
+
+
 class ReindexReportInfo(BaseModel):
     """What a reindex did; sources relative to the corpus folder."""
 
@@ -148,8 +199,12 @@ class ReindexReportInfo(BaseModel):
     changed: bool
     added: list[str]
     replaced: list[str]
+    replaced_ids: dict[str, str] = Field(
+        description="For each replaced report, the id of the edition it replaced"
+    )
     removed: list[str]
     unchanged: list[str]
+    duplicates: list[ReindexDuplicate]
     failures: list[ReindexFailure]
     chunks: int
     embedded: int

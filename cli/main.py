@@ -97,9 +97,11 @@ def _ready(settings: Settings) -> ReadyIndex:
 
 
 def _print_hits(hits: list[Hit]) -> None:
+    from app.render import page_reference
+
     for rank, hit in enumerate(hits, start=1):
         c = hit.chunk
-        pages = f"p. {c.page_start}" + (f"–{c.page_end}" if c.page_end != c.page_start else "")
+        pages = page_reference(c.page_start, c.page_end, c.label_start, c.label_end)
         pages += " (afgeleid)" if c.page_inferred else ""
         out.print(f"\n[bold]{rank}.[/bold] " + escape(f"{c.title} · {c.section} · {pages}"))
         text = c.text if len(c.text) < 600 else c.text[:600] + " …"
@@ -118,10 +120,13 @@ def ingest(
         bool, typer.Option("--force", help="Re-ingest and re-embed everything")
     ] = False,
 ) -> None:
-    """Bring the index in line with the reports: add new, replace changed, drop removed.
+    """Bring the index in line with the reports: add new, replace changed (a new edition
+    replaces the old one entirely), drop removed; a copy of another report is not indexed.
 
-    Exits with 3 when some files were refused (the rest is indexed)."""
+    Exits with 3 when some files were refused, unreadable or duplicates (the rest is
+    indexed)."""
     from index import make_embedder, reindex
+    from index.sources import public_source
 
     settings = _settings(embedder, data_dir, corpus_dir=corpus_dir)
     try:
@@ -138,13 +143,25 @@ def ingest(
     out.print(
         f"index {state}: {report.chunks} passages; added {len(report.added)}, "
         f"replaced {len(report.replaced)}, removed {len(report.removed)}, "
-        f"unchanged {len(report.unchanged)}; embedded {report.embedded} texts "
+        f"unchanged {len(report.unchanged)}, duplicates {len(report.duplicates)}; "
+        f"embedded {report.embedded} texts "
         f"in {report.seconds:.1f} s"
     )
+    for source, old_id in report.replaced_ids.items():
+        out.print(escape(f"replaced {public_source(source)}: a new edition, in place of {old_id}"))
+    for source, same_as in report.duplicates:
+        err.print(
+            "[yellow]duplicate:[/yellow] "
+            + escape(
+                f"{public_source(source)} has the same content as {public_source(same_as)}; "
+                "not indexed (remove one of the two files)"
+            )
+        )
     for _source, message in report.failures:
         err.print(f"[red]failed:[/red] {escape(message)}")
     if report.failures:
         err.print(f"{len(report.failures)} file(s) failed; the rest of the index is intact")
+    if report.failures or report.duplicates:
         raise typer.Exit(Exit.PARTIAL)
 
 

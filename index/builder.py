@@ -1,9 +1,11 @@
 """Bringing the index in line with the reports: incremental, atomic, locked.
 
 Unchanged reports are neither parsed nor embedded again (their chunks are carried over and
-their vectors come from the embedding cache). A new version is written under a temporary
-name, renamed when complete, and only then made CURRENT, so a crash or kill at any point
-leaves the served version intact.
+their vectors come from the embedding cache). A changed file is a new edition: it replaces the
+old one entirely. A file with the same content as another report is a duplicate and is not
+indexed (the report indexed before keeps it; else the first by name). A new version is
+written under a temporary name, renamed when complete, and only then made CURRENT, so a crash
+or kill at any point leaves the served version intact.
 """
 
 from __future__ import annotations
@@ -47,6 +49,10 @@ class ReindexReport:
     removed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     failures: list[tuple[str, str]] = field(default_factory=list)
+    # each replaced report: the document id of the edition it replaced
+    replaced_ids: dict[str, str] = field(default_factory=dict)
+    # (source, the report with the same content): not indexed
+    duplicates: list[tuple[str, str]] = field(default_factory=list)
     chunks: int = 0
     embedded: int = 0
     seconds: float = 0.0
@@ -70,6 +76,21 @@ def collect_sources(paths: Iterable[Path]) -> list[Path]:
         p = Path(p)
         files.extend(iter_report_files(p) if p.is_dir() else [p])
     return sorted(dict.fromkeys(files))
+
+
+def _owners(
+    files: list[tuple[Path, str, str]], old_docs: dict[str, DocumentEntry]
+) -> dict[str, str]:
+    """Which report each content (sha256) is indexed as: the one indexed with it before,
+    else the first by name; the others with that content are duplicates."""
+    owner: dict[str, str] = {}
+    for _, source, sha in files:
+        old = old_docs.get(source)
+        if old is not None and old.sha256 == sha:
+            owner.setdefault(sha, source)
+    for _, source, sha in files:
+        owner.setdefault(sha, source)
+    return owner
 
 
 def _previous(root: Path) -> tuple[Manifest | None, dict[str, list[Chunk]]]:
@@ -115,37 +136,47 @@ def reindex(
         docs: list[DocumentEntry] = []
         chunks: list[Chunk] = []
         seen: set[str] = set()
+
+        def fail(source: str, path: Path, exc: IngestError) -> None:
+            message = str(exc).replace(str(path), public_source(source))
+            report.failures.append((source, message))
+            log.warning("ingest failed", extra={"source": source, "error": message})
+            old = old_docs.get(source)
+            if old and old.document_id in old_chunks:  # keep what was indexed
+                docs.append(old)
+                chunks.extend(old_chunks[old.document_id])
+
+        files: list[tuple[Path, str, str]] = []
         for path in sources:
             source = source_key(path, settings.corpus_dir)
             seen.add(source)
+            if not path.is_file():
+                missing = UnsupportedFileError(
+                    public_source(source), "no such file", "check the path"
+                )
+                fail(source, path, missing)
+                continue
+            files.append((path, source, _sha256(path)))
+        owner = _owners(files, old_docs)
+        for path, source, sha in files:
             old = old_docs.get(source)
+            if owner[sha] != source:
+                report.duplicates.append((source, owner[sha]))
+                log.warning("duplicate report", extra={"source": source, "same_as": owner[sha]})
+                continue
+            if old and old.sha256 == sha and not force and old.document_id in old_chunks:
+                docs.append(old)
+                chunks.extend(old_chunks[old.document_id])
+                report.unchanged.append(source)
+                continue
             try:
-                sha = _sha256(path) if path.is_file() else ""
-                if not sha:
-                    raise UnsupportedFileError(
-                        public_source(source), "no such file", "check the path"
-                    )
-                if old and old.sha256 == sha and not force and old.document_id in old_chunks:
-                    docs.append(old)
-                    chunks.extend(old_chunks[old.document_id])
-                    report.unchanged.append(source)
-                    continue
                 doc = ingest_with_settings(path, settings, source=source)
             except IngestError as exc:
-                message = str(exc).replace(str(path), public_source(source))
-                report.failures.append((source, message))
-                log.warning("ingest failed", extra={"source": source, "error": message})
-                if old and old.document_id in old_chunks:  # keep what was indexed
-                    docs.append(old)
-                    chunks.extend(old_chunks[old.document_id])
-                continue
-            twin = next((d for d in docs if d.document_id == doc.document_id), None)
-            if twin is not None:
-                report.failures.append(
-                    (source, f"{source}: same content as {twin.source}, already indexed")
-                )
+                fail(source, path, exc)
                 continue
             (report.replaced if old else report.added).append(source)
+            if old and old.document_id != doc.document_id:
+                report.replaced_ids[source] = old.document_id
             docs.append(
                 DocumentEntry(
                     document_id=doc.document_id,
@@ -167,6 +198,7 @@ def reindex(
             or report.added
             or report.replaced
             or report.removed
+            or any(s in old_docs for s, _ in report.duplicates)  # an edition became a copy
             or manifest is None
             or manifest.background != bg.digest(background)
         )

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from index.abbrev import merge
 from vraagbaak.errors import IndexFormatError
 
 FORMAT_VERSION = 2  # 2: typed manifest, sources relative to the corpus, stored sentences
@@ -90,10 +91,11 @@ class Manifest(BaseModel):
     def write(self, path: Path) -> None:
         path.write_text(self.model_dump_json(indent=1), encoding="utf-8")
 
-    def abbreviations(self) -> dict[str, str]:
-        """The abbreviations the reports define; the first report to define one wins."""
-        found: dict[str, str] = {}
-        for doc in self.documents:
-            for short, long in doc.abbreviations.items():
-                found.setdefault(short, long)
-        return found
+    def abbreviations(self, document_id: str | None = None) -> dict[str, tuple[str, ...]]:
+        """The abbreviations one report defines, or (no ``document_id``) every report: each
+        short form with every meaning a report gives it (see :func:`index.abbrev.merge`)."""
+        return merge(
+            d.abbreviations
+            for d in self.documents
+            if document_id is None or d.document_id == document_id
+        )

@@ -13,14 +13,15 @@ from pathlib import Path
 import numpy as np
 
 from index import layout
-from index.abbrev import expand_query
+from index.abbrev import Abbreviations, expand_query
 from index.embedders import Embedder
 from index.lexical import LexicalIndex
 from index.manifest import Manifest
+from index.sources import public_source
 from index.store import FaissStore, VectorStore
 from ingest.lang import detect_language
 from ingest.models import Chunk
-from vraagbaak.errors import EmbedderMismatchError, IndexNotBuiltError
+from vraagbaak.errors import EmbedderMismatchError, IndexNotBuiltError, NotFoundError
 
 
 @dataclass(frozen=True)
@@ -85,11 +86,34 @@ class Snapshot:
             owner = int(self.owners[v])
             self.window_of[v] = seen.get(owner, 0)
             seen[owner] = int(self.window_of[v]) + 1
-        self.abbreviations = manifest.abbreviations()
+        # every report's abbreviations (each meaning of a short form), and each report's own
+        self.abbreviations: Abbreviations = manifest.abbreviations()
+        self.abbreviations_of: dict[str, Abbreviations] = {
+            d.document_id: manifest.abbreviations(d.document_id) for d in manifest.documents
+        }
         positions: dict[str, list[int]] = {}
         for i, c in enumerate(chunks):
             positions.setdefault(c.document_id, []).append(i)
         self.by_document = {d: np.asarray(ids, np.int64) for d, ids in positions.items()}
+
+    def passages_of(self, document_id: str) -> list[Chunk]:
+        """One report's passages, in the order of its text."""
+        ids = self.by_document.get(document_id)
+        return [self.chunks[i] for i in ids] if ids is not None else []
+
+    def check_document(self, document_id: str) -> None:
+        """NotFoundError, naming the reports there are, when no report has that id."""
+        if document_id in self.abbreviations_of:
+            return
+        docs = self.manifest.documents
+        if not docs:
+            raise NotFoundError(f"no indexed report has id {document_id!r}: none is indexed yet")
+        known = ", ".join(f"{d.document_id} ({public_source(d.source)})" for d in docs[:5])
+        more = f" and {len(docs) - 5} more" if len(docs) > 5 else ""
+        raise NotFoundError(
+            f"no indexed report has id {document_id!r}; the ids are {known}{more} "
+            "(GET /documents lists them)"
+        )
 
     @classmethod
     def load(cls, root: Path, embedder: Embedder) -> Snapshot:
@@ -152,13 +176,21 @@ class Searcher:
         self.embedder = embedder
         self.config = config
 
-    def embed_query(self, query: str) -> np.ndarray:
-        return self.embedder.embed_queries([self.expand(query)])[0]
+    def embed_query(self, query: str, document_id: str | None = None) -> np.ndarray:
+        return self.embedder.embed_queries([self.expand(query, document_id)])[0]
 
-    def expand(self, query: str) -> str:
-        """The query widened with the abbreviations the reports define (when enabled)."""
+    def abbreviations(self, document_id: str | None = None) -> Abbreviations:
+        """The abbreviations that report defines, or (no ``document_id``) every report."""
+        if not document_id:
+            return self.snapshot.abbreviations
+        return self.snapshot.abbreviations_of.get(document_id, {})
+
+    def expand(self, query: str, document_id: str | None = None) -> str:
+        """The query widened with the abbreviations the report (``document_id``) defines, or
+        without one every report, each short form with each report's meaning (when enabled).
+        """
         if self.config.expand_abbreviations:
-            return expand_query(query, self.snapshot.abbreviations)
+            return expand_query(query, self.abbreviations(document_id))
         return query
 
     def search(
@@ -179,23 +211,24 @@ class Searcher:
         query_vector: np.ndarray | None = None,
         language: str | None = None,
     ) -> tuple[list[Hit], SearchStats]:
-        """The hits, and the signals a confidence can be drawn from."""
+        """The hits, and the signals a confidence can be drawn from; ``document_id`` keeps
+        one report's (NotFoundError when no report has that id)."""
         cfg, snap = self.config, self.snapshot
+        if document_id:
+            snap.check_document(document_id)
         n = len(snap.chunks)
-        if n == 0:
-            return [], SearchStats()
         allowed = snap.by_document.get(document_id) if document_id else None
-        if document_id and allowed is None:
+        if n == 0 or (document_id and allowed is None):
             return [], SearchStats()
         dense_z = 0.0
         background = None
         best_window: dict[int, int] = {}
         pool = n if allowed is not None else min(n, max(cfg.candidates, top_k))
-        expanded = self.expand(query)
+        expanded = self.expand(query, document_id)
         dense: dict[int, float] = {}
         lexical: dict[int, float] = {}
         if cfg.mode in ("hybrid", "dense"):
-            qv = query_vector if query_vector is not None else self.embed_query(query)
+            qv = query_vector if query_vector is not None else self.embed_query(query, document_id)
             if snap.background is not None:
                 background = float((snap.background @ qv).max())
             per_passage = len(snap.owners) / n

@@ -17,6 +17,10 @@ class VectorStore(Protocol):
 
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]: ...
 
+    def vectors(self, ids: np.ndarray) -> np.ndarray:
+        """The stored vectors with these ids (one row each)."""
+        ...
+
     def save(self, path: Path) -> None: ...
 
 
@@ -71,6 +75,12 @@ class FaissStore:
 
     def __len__(self) -> int:
         return int(self._index.ntotal)
+
+    def vectors(self, ids: np.ndarray) -> np.ndarray:
+        ids = np.ascontiguousarray(ids, dtype=np.int64)
+        if not len(ids):
+            return np.zeros((0, self._index.d), dtype=np.float32)
+        return np.asarray(self._index.reconstruct_batch(ids))
 
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         k = max(1, min(k, len(self)))

@@ -8,9 +8,10 @@ checks are how a report shows it is silent on something it does discuss.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from index.abbrev import long_forms
 from index.lexical import tokenize
 from index.search import Hit
 from qa.answertype import AnswerType, counted_word, expected_type, holds
@@ -57,7 +58,7 @@ class Asked:
         weights: TermWeights,
         language: str = "nl",
         expanded: str | None = None,
-        abbreviations: Mapping[str, str] | None = None,
+        abbreviations: Mapping[str, str | Sequence[str]] | None = None,
     ) -> Asked:
         """``expanded`` is the question widened with abbreviations (its terms are matched);
         an abbreviation stands for its long form and the other way round. In an English
@@ -160,9 +161,13 @@ COUNTRIES = {
 _COUNTRY = re.compile(r"\b(" + "|".join(sorted(COUNTRIES, key=len, reverse=True)) + r")\b")
 
 
-def _other_form(name: str, abbreviations: Mapping[str, str]) -> str:
-    """The long form of an abbreviation, or the abbreviation of a long form."""
+def _other_form(name: str, abbreviations: Mapping[str, str | Sequence[str]]) -> str:
+    """The long form(s) of an abbreviation, or the abbreviation of a long form."""
     if name in abbreviations:
-        return abbreviations[name]
+        return " ".join(long_forms(abbreviations[name]))
     lowered = name.lower()
-    return " ".join(short for short, long in abbreviations.items() if long.lower() == lowered)
+    return " ".join(
+        short
+        for short, value in abbreviations.items()
+        if any(long.lower() == lowered for long in long_forms(value))
+    )

@@ -95,14 +95,21 @@ def confidence(stats: SearchStats, answer: Answer | None) -> float:
     return round(0.6 * z + 0.25 * float(stats.agree) + 0.15 * coverage, 4)
 
 
-def read_question(question: str, searcher: Searcher, weights: TermWeights, language: str) -> Asked:
-    """The question as the judge reads it, with the abbreviations the reports define."""
+def read_question(
+    question: str,
+    searcher: Searcher,
+    weights: TermWeights,
+    language: str,
+    document_id: str | None = None,
+) -> Asked:
+    """The question as the judge reads it, with the abbreviations the reports (or the one
+    report ``document_id``) define."""
     return Asked.read(
         question,
         weights,
         language,
-        expanded=searcher.expand(question),
-        abbreviations=searcher.snapshot.abbreviations,
+        expanded=searcher.expand(question, document_id),
+        abbreviations=searcher.abbreviations(document_id),
     )
 
 

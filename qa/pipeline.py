@@ -97,7 +97,7 @@ def answer(
         language=language,
     )
     hits = pool[:top_k]
-    asked = read_question(question, ready.searcher, ready.weights, language)
+    asked = read_question(question, ready.searcher, ready.weights, language, document_id)
     verdict = judge(asked, pool, stats, ready.weights, top_k, ready.known)
     answerable = bool(hits) and verdict.confidence >= threshold
     return AskResult(

@@ -14,16 +14,17 @@ from app.schemas import AskRequest, AskResponse, SearchResponse
 router = APIRouter(tags=["questions"])
 
 
-@router.post("/ask", response_model=AskResponse, responses=error_responses(422, 503))
+@router.post("/ask", response_model=AskResponse, responses=error_responses(404, 422, 503))
 def ask(body: AskRequest, asker: AskerDep, metrics: MetricsDep) -> AskResponse:
-    """Answer a question with cited passages and the sentence that answers it."""
+    """Answer a question with cited passages and the sentence that answers it;
+    ``filters.document_id`` keeps to one report (404 when no indexed report has that id)."""
     doc = body.filters.document_id if body.filters else None
     result = asker.ask(body.question, top_k=body.top_k, document_id=doc)
     metrics.record_question(result.answerable, result.doubt.code if result.doubt else None)
     return ask_response(result)
 
 
-@router.get("/search", response_model=SearchResponse, responses=error_responses(422, 503))
+@router.get("/search", response_model=SearchResponse, responses=error_responses(404, 422, 503))
 def search(
     asker: AskerDep,
     q: Annotated[
@@ -34,9 +35,13 @@ def search(
         ),
     ],
     top_k: Annotated[int, Query(ge=1, le=50)] = 5,
+    document_id: Annotated[
+        str | None,
+        Query(max_length=64, description="Only this report's passages (see GET /documents)"),
+    ] = None,
 ) -> SearchResponse:
-    """The passages alone, best first."""
-    found = asker.search(q, top_k=top_k)
+    """The passages alone, best first (404 for a document_id no indexed report has)."""
+    found = asker.search(q, top_k=top_k, document_id=document_id)
     return SearchResponse(
         query=found.query,
         passages=passages(found.hits),

@@ -2,21 +2,45 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterator
 from typing import Any, cast
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from pypdf import PdfWriter
+from pypdf.constants import PageLabelStyle
 
 from app.api import create_app
 from app.errors import ErrorCode
 from app.service import Service
+from index.builder import reindex
+from index.embedders import FakeEmbedder
+from tests.ingest.conftest import build_pdf
 from vraagbaak.settings import Settings, get_settings
 
 ADMIN_TOKEN = "s3cret"
 AUTH = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 SettingsFactory = Callable[..., Settings]
+
+
+# a report whose printed page numbers are not its physical pages: i, 12, 13 on pages 1, 2, 3
+PRINTED_PAGES = [
+    ["Hoofdstuk 1 Opvang", "De opvang voor slachtoffers telde in 2019 ruim 412 plaatsen."],
+    ["Hoofdstuk 2 Nazorg", "Na de opvang volgt begeleiding naar zelfstandig wonen."],
+    ["2.1 Wonen", "Gemeenten zoeken woningen voor de vrouwen die de opvang verlaten."],
+]
+
+
+def printed_pages_pdf() -> bytes:
+    """A three-page PDF numbered i, 12, 13 (its own page labels), one section per page."""
+    writer = PdfWriter(clone_from=io.BytesIO(build_pdf(PRINTED_PAGES)))
+    writer.set_page_label(0, 0, PageLabelStyle.LOWERCASE_ROMAN, start=1)
+    writer.set_page_label(1, 2, PageLabelStyle.DECIMAL, start=12)
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
 
 
 def service_of(client: TestClient) -> Service:
@@ -89,4 +113,13 @@ def admin_settings(make_settings: SettingsFactory) -> Settings:
 def admin_client(admin_settings: Settings) -> Iterator[TestClient]:
     """The app with VRAAGBAAK_ADMIN_TOKEN set; send ``headers=AUTH``."""
     with TestClient(create_app(admin_settings)) as c:
+        yield c
+
+
+@pytest.fixture
+def printed_client(built_index: Settings) -> Iterator[TestClient]:
+    """The app serving the two small reports and a PDF printed i, 12, 13 on its pages 1-3."""
+    (built_index.corpus_dir / "gedrukt.pdf").write_bytes(printed_pages_pdf())
+    reindex(built_index, FakeEmbedder())
+    with TestClient(create_app(built_index)) as c:
         yield c

@@ -6,6 +6,7 @@ import io
 import json
 import re
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,13 @@ from tests.app.conftest import (
     index_state,
     service_of,
     wait_for_reindex,
+)
+from tests.index.test_abbrev import (
+    BOUW_PASSAGE,
+    DISTRACTOR,
+    PGB_QUESTION,
+    ZORG_PASSAGE,
+    write_pgb_reports,
 )
 from vraagbaak.settings import Settings
 
@@ -53,7 +61,11 @@ CITATION_KEYS = {
     "source",
     "page_start",
     "page_end",
+    "label_start",
+    "label_end",
+    "pages_text",
     "page_inferred",
+    "ocr",
     "section",
     "char_start",
     "char_end",
@@ -378,9 +390,63 @@ def test_filters_document_id_restricts_the_passages(client: TestClient) -> None:
     )
     assert {p["citation"]["document_id"] for p in only_a["passages"]} == {docs["Rapport a"]}
 
-    unknown = ask(client, CSG_QUESTION, filters={"document_id": "0000000000000000"})
-    assert unknown["passages"] == []
-    assert unknown["answerable"] is False and unknown["answer"] is None
+
+def test_search_takes_the_document_filter_too(client: TestClient) -> None:
+    docs = {d["title"]: d["id"] for d in client.get("/documents").json()}
+    for title in ("Rapport a", "Notitie b"):
+        params = {"q": "Centra Seksueel Geweld", "top_k": 5, "document_id": docs[title]}
+        body = client.get("/search", params=params).json()
+        assert body["passages"], body
+        assert {p["citation"]["document_id"] for p in body["passages"]} == {docs[title]}
+    both = client.get("/search", params={"q": "Centra Seksueel Geweld", "top_k": 10}).json()
+    assert {p["citation"]["document_id"] for p in both["passages"]} == set(docs.values())
+
+
+def test_an_unknown_document_id_is_a_clear_404_not_an_empty_answer(client: TestClient) -> None:
+    known = {d["id"]: d["source"] for d in client.get("/documents").json()}
+    responses = [
+        client.post("/ask", json={"question": CSG_QUESTION, "filters": {"document_id": "0" * 16}}),
+        client.get("/search", params={"q": CSG_QUESTION, "document_id": "0" * 16}),
+    ]
+    for response in responses:
+        assert response.status_code == 404, response.text
+        assert code_of(response) == "document_not_found"
+        detail = response.json()["detail"]
+        assert "no indexed report has id '0000000000000000'" in detail
+        assert all(f"{i} ({source})" in detail for i, source in known.items())
+    too_long = client.get("/search", params={"q": "x", "document_id": "d" * 65})
+    assert too_long.status_code == 422 and code_of(too_long) == "invalid_request"
+
+
+@pytest.fixture
+def pgb_client(built_index: Settings) -> Iterator[TestClient]:
+    """The two small reports and two that define "PGB" each its own way."""
+    write_pgb_reports(built_index.corpus_dir)
+    reindex(built_index, FakeEmbedder())
+    with TestClient(create_app(built_index)) as c:
+        yield c
+
+
+def test_a_filtered_question_uses_that_reports_abbreviations(pgb_client: TestClient) -> None:
+    docs = {d["source"]: d["id"] for d in pgb_client.get("/documents").json()}
+    for name, own in [("zorg.txt", ZORG_PASSAGE), ("bouw.txt", BOUW_PASSAGE)]:
+        params = {"q": PGB_QUESTION, "top_k": 10, "document_id": docs[name]}
+        texts = [p["text"] for p in pgb_client.get("/search", params=params).json()["passages"]]
+        # its passage that says only the long form outranks the one on something else
+        assert texts.index(next(t for t in texts if own in t)) < texts.index(
+            next(t for t in texts if DISTRACTOR in t)
+        ), (name, texts)
+        answer = ask(pgb_client, PGB_QUESTION, filters={"document_id": docs[name]})
+        assert {p["citation"]["document_id"] for p in answer["passages"]} == {docs[name]}
+    texts = [
+        p["text"]
+        for p in pgb_client.get("/search", params={"q": PGB_QUESTION, "top_k": 20}).json()[
+            "passages"
+        ]
+    ]
+    first_distractor = texts.index(next(t for t in texts if DISTRACTOR in t))
+    for own in (ZORG_PASSAGE, BOUW_PASSAGE):  # unfiltered: each report with its own meaning
+        assert texts.index(next(t for t in texts if own in t)) < first_distractor, texts
 
 
 ODD_QUESTIONS = [
@@ -429,6 +495,29 @@ def test_search_returns_ranked_passages(client: TestClient) -> None:
     assert [p["rank"] for p in body["passages"]] == [1, 2, 3]
     assert "zestien Centra Seksueel Geweld" in body["passages"][0]["text"]
     assert set(body["passages"][0]["citation"]) == CITATION_KEYS
+
+
+def test_citations_give_the_printed_page_beside_the_physical_one(
+    printed_client: TestClient,
+) -> None:
+    found = printed_client.get("/search", params={"q": "zelfstandig wonen nazorg"}).json()
+    top = found["passages"][0]
+    assert "zelfstandig wonen" in top["text"]
+    assert {k: top["citation"][k] for k in ("page_start", "page_end", "label_start", "ocr")} == {
+        "page_start": 2,
+        "page_end": 2,
+        "label_start": "12",
+        "ocr": False,
+    }
+    assert top["citation"]["label_end"] == "12"
+    assert top["citation"]["pages_text"] == "p. 2 (gedrukt 12)"
+    body = ask(printed_client, "Hoeveel plaatsen telde de opvang in 2019?")
+    first = next(p for p in body["passages"] if "412 plaatsen" in p["text"])
+    assert first["citation"]["pages_text"] == "p. 1 (gedrukt i)"
+    # a text report has no printed numbers: physical pages alone
+    plain = next(p for p in body["passages"] if p["citation"]["source"].endswith(".txt"))
+    assert plain["citation"]["label_start"] is None and plain["citation"]["label_end"] is None
+    assert plain["citation"]["pages_text"] == f"p. {plain['citation']['page_start']}"
 
 
 def test_search_requires_q(client: TestClient) -> None:

@@ -20,6 +20,7 @@ from index.embedders import FakeEmbedder
 from index.search import Snapshot
 from ingest.models import Chunk
 from ingest.pipeline import ingest_file
+from tests.app.conftest import printed_pages_pdf
 from vraagbaak.settings import Settings
 
 CSG_QUESTION = "Hoeveel Centra Seksueel Geweld zijn er?"
@@ -247,8 +248,62 @@ def test_ask_and_search_take_a_document_id(runner: CliRunner, built_index: Setti
     hits = invoke(runner, "search", "Centra Seksueel Geweld", "--top-k", "2")
     assert hits.exit_code == 0, hits.output
     assert CSG_SENTENCE in flat(hits.stdout)
-    none = invoke(runner, "search", "Centra Seksueel Geweld", "--document-id", "onbekend")
-    assert none.exit_code == 0 and "Geen passages gevonden" in none.stdout
+    only_other = invoke(runner, "search", "Centra Seksueel Geweld", "--document-id", other)
+    assert only_other.exit_code == 0, only_other.output
+    assert "Notitie b" in only_other.stdout and "Rapport a" not in only_other.stdout
+
+
+@pytest.mark.parametrize("command", ["ask", "search"])
+def test_an_unknown_document_id_is_an_error_naming_the_ids(
+    runner: CliRunner, built_index: Settings, command: str
+) -> None:
+    snapshot = Snapshot.load(built_index.index_dir, FakeEmbedder())
+    result = runner.invoke(cli, [command, CSG_QUESTION, "--document-id", "onbekend"])
+    assert result.exit_code == Exit.ERROR, result.output
+    message = flat(result.stderr)
+    assert "no indexed report has id 'onbekend'" in message
+    for doc in snapshot.manifest.documents:
+        assert doc.document_id in message
+    assert "Geen passages" not in result.stdout
+
+
+def test_ingest_reports_new_editions_and_duplicates(
+    runner: CliRunner, settings: Settings, corpus: Path
+) -> None:
+    assert invoke(runner, "ingest").exit_code == 0
+    old_id = next(
+        d.document_id
+        for d in Snapshot.load(settings.index_dir, FakeEmbedder()).manifest.documents
+        if d.source == "notitie-b.txt"
+    )
+    edition = corpus / "notitie-b.txt"
+    edition.write_text(
+        edition.read_text() + "\nHoofdstuk II Nazorg\n\nNa de opvang volgt nazorg.\n"
+    )
+    (corpus / "kopie-a.txt").write_bytes((corpus / "rapport-a.txt").read_bytes())
+    result = runner.invoke(cli, ["ingest"])
+    assert result.exit_code == Exit.PARTIAL, result.output  # the copy was refused
+    out, errors = flat(result.stdout), flat(result.stderr)
+    assert "replaced 1" in out and "duplicates 1" in out
+    assert f"replaced notitie-b.txt: a new edition, in place of {old_id}" in out
+    assert "duplicate: kopie-a.txt has the same content as rapport-a.txt; not indexed" in errors
+    sources = {
+        d.source for d in Snapshot.load(settings.index_dir, FakeEmbedder()).manifest.documents
+    }
+    assert sources == {"rapport-a.txt", "notitie-b.txt"}
+
+
+def test_search_shows_the_printed_page_beside_the_physical_one(
+    runner: CliRunner, settings: Settings
+) -> None:
+    settings.corpus_dir.mkdir(parents=True, exist_ok=True)
+    (settings.corpus_dir / "gedrukt.pdf").write_bytes(printed_pages_pdf())
+    reindex(settings, FakeEmbedder())
+    result = invoke(runner, "search", "zelfstandig wonen nazorg", "--top-k", "3")
+    assert result.exit_code == 0, result.output
+    out = flat(result.stdout)
+    assert "Gedrukt · Hoofdstuk 2 Nazorg · p. 2 (gedrukt 12)" in out
+    assert "· p. 1 (gedrukt i)" in out  # every page numbered otherwise than it lies
 
 
 def test_importing_the_cli_leaves_the_environment_alone() -> None:

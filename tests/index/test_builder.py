@@ -156,6 +156,79 @@ def test_modified_report_is_replaced_and_old_chunks_dropped(
     assert others <= {c.id for c in after}
 
 
+def test_a_new_edition_leaves_nothing_of_the_old_one(settings: Settings, corpus: Path) -> None:
+    path = corpus / "rapport-c.txt"
+    path.write_text(REPORT_C, encoding="utf-8")
+    first = reindex(settings, FakeEmbedder())
+    old_id = next(
+        d.document_id for d in current_manifest(settings).documents if d.source == path.name
+    )
+    old = [c for c in current_chunks(settings) if c.document_id == old_id]
+    assert Snapshot.load(settings.index_dir, FakeEmbedder()).lexical.scores("41.000").max() > 0
+    path.write_text(REPORT_C.replace("41.000", "43.500"), encoding="utf-8")  # a corrected figure
+
+    report = reindex(settings, FakeEmbedder())
+    assert report.replaced == [path.name] and report.added == report.removed == []
+    new_id = next(
+        d.document_id for d in current_manifest(settings).documents if d.source == path.name
+    )
+    assert new_id != old_id and report.replaced_ids == {path.name: old_id}
+    snapshot = Snapshot.load(settings.index_dir, FakeEmbedder())
+    assert snapshot.name == report.version != first.version
+    assert old_id not in {c.document_id for c in snapshot.chunks}
+    assert not {c.id for c in old} & {c.id for c in snapshot.chunks}
+    # lexical: the old figure is in no passage; dense: no vector of an old text is left (the
+    # fake embedder's vectors are exact), and every vector belongs to a served passage
+    assert snapshot.lexical.scores("41.000").max() == 0
+    assert snapshot.lexical.scores("43.500").max() > 0
+    assert len(snapshot.store) == len(snapshot.owners)
+    assert int(snapshot.owners.max()) < len(snapshot.chunks)
+    new_texts = set(dense_units(snapshot.chunks)[0])
+    gone = [t for t in dense_units(old)[0] if t not in new_texts]
+    assert gone
+    scores, _ = snapshot.store.search(FakeEmbedder().embed_passages(gone), 1)
+    assert float(scores.max()) < 0.999
+
+
+def test_a_copy_under_another_name_is_a_duplicate_and_not_indexed(
+    settings: Settings, corpus: Path
+) -> None:
+    first_reindex(settings)
+    # the copy sorts before the report it copies: the report indexed before keeps its content
+    copy = corpus / "0-kopie.txt"
+    copy.write_bytes((corpus / "rapport-a.txt").read_bytes())
+    report = reindex(settings, FakeEmbedder())
+    assert report.duplicates == [("0-kopie.txt", "rapport-a.txt")]
+    assert report.added == report.replaced == report.removed == [] and report.failures == []
+    assert not report.changed
+    docs = current_manifest(settings).documents
+    assert sorted(d.source for d in docs) == ["notitie-b.txt", "rapport-a.txt"]
+    ids = [c.id for c in current_chunks(settings)]
+    assert len(ids) == len(set(ids))
+
+
+def test_of_two_new_copies_the_first_by_name_is_indexed(settings: Settings, corpus: Path) -> None:
+    (corpus / "z-kopie.txt").write_bytes((corpus / "notitie-b.txt").read_bytes())
+    report = reindex(settings, FakeEmbedder())
+    assert report.duplicates == [("z-kopie.txt", "notitie-b.txt")]
+    assert sorted(report.added) == ["notitie-b.txt", "rapport-a.txt"]
+
+
+def test_an_edition_that_became_a_copy_drops_the_old_edition(
+    settings: Settings, corpus: Path
+) -> None:
+    first_reindex(settings)
+    path = corpus / "notitie-b.txt"
+    old = [c for c in current_chunks(settings) if c.source == path.name]
+    path.write_bytes((corpus / "rapport-a.txt").read_bytes())
+    report = reindex(settings, FakeEmbedder())
+    assert report.duplicates == [("notitie-b.txt", "rapport-a.txt")]
+    assert report.changed
+    chunks = current_chunks(settings)
+    assert not {c.id for c in old} & {c.id for c in chunks}
+    assert [d.source for d in current_manifest(settings).documents] == ["rapport-a.txt"]
+
+
 def test_deleted_report_is_removed(settings: Settings, corpus: Path) -> None:
     first_reindex(settings)
     path = corpus / "notitie-b.txt"

@@ -7,7 +7,7 @@ import pytest
 from index.abbrev import expand_query, find_abbreviations
 from index.embedders import FakeEmbedder
 from index.search import SearchConfig, Searcher, Snapshot, fuse_rrf, fuse_scores
-from vraagbaak.errors import EmbedderMismatchError, IndexNotBuiltError
+from vraagbaak.errors import EmbedderMismatchError, IndexNotBuiltError, NotFoundError
 from vraagbaak.settings import Settings
 
 CSG_QUESTION = "Hoeveel Centra Seksueel Geweld zijn er?"
@@ -93,11 +93,27 @@ def test_document_filter(snapshot: Snapshot) -> None:
     assert {h.chunk.document_id for h in hits} == {b_id}
     a_hits = searcher.search(CSG_QUESTION, top_k=5, document_id=by_source["rapport-a.txt"])
     assert CSG_TEXT in a_hits[0].chunk.text
-    assert searcher.search(CSG_QUESTION, top_k=5, document_id="0" * 16) == []
+
+
+def test_an_unknown_document_id_is_not_found_naming_the_reports(snapshot: Snapshot) -> None:
+    searcher = Searcher(snapshot, FakeEmbedder(), SearchConfig())
+    with pytest.raises(NotFoundError, match="no indexed report has id '0000000000000000'") as info:
+        searcher.search(CSG_QUESTION, top_k=5, document_id="0" * 16)
+    for doc in snapshot.manifest.documents:  # the ids there are, by file name
+        assert f"{doc.document_id} ({doc.source})" in str(info.value)
+    assert len(searcher.search(CSG_QUESTION, top_k=5, document_id="")) == 5  # "": no filter
+
+
+def test_passages_of_one_report_in_text_order(snapshot: Snapshot) -> None:
+    doc = next(d for d in snapshot.manifest.documents if d.source == "rapport-a.txt")
+    passages = snapshot.passages_of(doc.document_id)
+    assert len(passages) == doc.chunks
+    assert [c.char_start for c in passages] == sorted(c.char_start for c in passages)
+    assert snapshot.passages_of("0" * 16) == []
 
 
 def test_snapshot_records_abbreviations(snapshot: Snapshot) -> None:
-    assert snapshot.abbreviations.get("CSG") == "Centra Seksueel Geweld"
+    assert snapshot.abbreviations.get("CSG") == ("Centra Seksueel Geweld",)
     searcher = Searcher(snapshot, FakeEmbedder(), SearchConfig())
     hits = searcher.search("Waar zijn de CSG's?", top_k=1, language="nl")
     assert CSG_TEXT in hits[0].chunk.text
