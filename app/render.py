@@ -92,6 +92,7 @@ def ask_response(result: AskResult) -> AskResponse:
     return AskResponse(
         question=result.question,
         language=result.language,
+        status=result.status,
         answerable=result.answerable,
         confidence=result.confidence,
         answer=AnswerSpan(text=a.text, passage_id=a.passage_id, start=a.start, end=a.end)

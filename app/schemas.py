@@ -93,14 +93,21 @@ class Reason(BaseModel):
 class AskResponse(BaseModel):
     question: str
     language: str
-    answerable: bool
-    confidence: float
+    status: Literal["answered", "uncertain", "not_found"] = Field(
+        description="answered: the answer sentence is the answer; uncertain: the likeliest "
+        "sentence is marked, check it against its passage; not_found: the reports do not "
+        "answer (see reason)"
+    )
+    answerable: bool = Field(description="status is not not_found (kept for older clients)")
+    confidence: float = Field(
+        description="Calibrated probability that the highlighted passage answers the question"
+    )
     answer: AnswerSpan | None
     passages: list[Passage]
     index_version: str
     took_ms: float
     reason: Reason | None = Field(
-        None, description="Why the reports do not seem to answer, when answerable is false"
+        None, description="Why the answer is uncertain or not found (absent when answered)"
     )
 
 

@@ -48,6 +48,7 @@ class Outcome:
     abstained: bool  # what the service decided: "not found in the reports"
     first: dict[str, Any] | None = None
     answer_hit: bool | None = None  # the answering sentence lies on the evidence span
+    status: str = ""  # answered | uncertain | not_found
 
 
 @dataclass
@@ -147,6 +148,7 @@ def _run_config(
                 not asked.answerable,
                 first,
                 answer_on_evidence(span, where.get(item.id)),
+                asked.status,
             )
         )
     return result
@@ -192,12 +194,13 @@ def _run_url(
                     took,
                     not data["answerable"],
                     first,
+                    status=data.get("status", ""),
                 )
             )
     return result
 
 
-def summarize(result: ConfigResult, threshold: float, in_process: bool) -> dict[str, Any]:
+def summarize(result: ConfigResult, threshold: float | None, in_process: bool) -> dict[str, Any]:
     """Metrics of one configuration: retrieval over answerable items, abstention over all."""
     answerable = [o for o in result.outcomes if o.item.answerable]
 
@@ -215,10 +218,12 @@ def summarize(result: ConfigResult, threshold: float, in_process: bool) -> dict[
     langs = sorted({o.item.lang for o in answerable})
     summary["by_lang"] = {g: block([o for o in answerable if o.item.lang == g]) for g in langs}
     summary["abstention"] = _abstention(result.outcomes, threshold)
+    summary["outcomes"] = outcome_figures(result.outcomes)
     sets = sorted({o.item.set for o in result.outcomes})
     summary["by_set"] = {
         name: block([o for o in answerable if o.item.set == name])
         | {"abstention": _abstention([o for o in result.outcomes if o.item.set == name], threshold)}
+        | {"outcomes": outcome_figures([o for o in result.outcomes if o.item.set == name])}
         for name in sets
     }
     if in_process:
@@ -228,7 +233,29 @@ def summarize(result: ConfigResult, threshold: float, in_process: bool) -> dict[
     return summary
 
 
-def _abstention(outcomes: list[Outcome], threshold: float) -> dict[str, float]:
+def outcome_figures(outcomes: list[Outcome]) -> dict[str, float | None]:
+    """The three outcomes: how many of each, the share of answered questions whose sentence
+    holds the answer, of not-found ones that are truly unanswerable, and of answerable ones
+    that ended as not found."""
+    answered = [o for o in outcomes if o.status == "answered"]
+    not_found = [o for o in outcomes if o.status == "not_found"]
+    answerable = [o for o in outcomes if o.item.answerable]
+
+    def share(values: list[bool]) -> float | None:
+        return sum(values) / len(values) if values else None
+
+    return {
+        "answered": len(answered),
+        "uncertain": sum(o.status == "uncertain" for o in outcomes),
+        "not_found": len(not_found),
+        "answered_precision": share([bool(o.answer_hit) for o in answered]),
+        "not_found_precision": share([not o.item.answerable for o in not_found]),
+        "answerable_not_found": share([o.status == "not_found" for o in answerable]),
+        "sentence_right": share([bool(o.answer_hit) for o in answerable]),
+    }
+
+
+def _abstention(outcomes: list[Outcome], threshold: float | None) -> dict[str, Any]:
     actual = [not o.item.answerable for o in outcomes]
     predicted = [o.abstained for o in outcomes]
     return abstention_scores(predicted, actual) | {

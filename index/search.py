@@ -7,6 +7,7 @@ score fusion (each retriever's candidate scores min-max normalised, then weighte
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +35,7 @@ class SearchConfig:
     alpha_foreign: float = 0.9  # ... for a question not in Dutch (Dutch BM25 cannot match it)
     rrf_k: int = 60
     candidates: int = 50
+    cross_language: bool = True  # passages in another language rank by their dense score
     expand_abbreviations: bool = True
 
 
@@ -95,6 +97,9 @@ class Snapshot:
         for i, c in enumerate(chunks):
             positions.setdefault(c.document_id, []).append(i)
         self.by_document = {d: np.asarray(ids, np.int64) for d, ids in positions.items()}
+        # the languages passages are written in (a stray misdetection aside)
+        counts = Counter(c.lang for c in chunks)
+        self.languages = {lang for lang, n in counts.items() if n >= max(5, 0.02 * len(chunks))}
 
     def passages_of(self, document_id: str) -> list[Chunk]:
         """One report's passages, in the order of its text."""
@@ -261,6 +266,13 @@ class Searcher:
         else:
             lang = language or detect_language(query)
             fused = fuse_scores(dense, lexical, cfg.alpha if lang == "nl" else cfg.alpha_foreign)
+            if cfg.cross_language and lang in snap.languages and len(snap.languages) > 1:
+                # a passage in another language than the question's cannot match its words:
+                # it stands by its dense score alone, not behind passages that share words
+                d = _minmax(dense)
+                for i in fused:
+                    if snap.chunks[i].lang != lang:
+                        fused[i] = d.get(i, 0.0)
         order = sorted(fused, key=lambda i: (-fused[i], i))[:top_k]
         hits = [
             Hit(

@@ -2,7 +2,7 @@
 
 >>> ready = ReadyIndex.of(searcher)  # doctest: +SKIP
 >>> question = "Hoeveel Centra Seksueel Geweld zijn er?"
->>> result = answer(ready, question, threshold=0.17)  # doctest: +SKIP
+>>> result = answer(ready, question)  # doctest: +SKIP
 >>> result.answer.text  # doctest: +SKIP
 """
 
@@ -18,6 +18,8 @@ from index.search import Hit, Searcher
 from ingest.lang import detect_language
 from qa.doubt import LOW_CONFIDENCE, Doubt
 from qa.judge import JUDGE_DEPTH, Answer, judge, read_question
+from qa.model import JudgeModels
+from qa.signals import SENTENCE_DEPTH, VectorMap
 from qa.terms import PassageTerms, TermWeights
 from vraagbaak.errors import QueryError
 
@@ -30,11 +32,13 @@ class ReadyIndex:
     searcher: Searcher
     weights: TermWeights
     known: PassageTerms = field(default_factory=PassageTerms)
+    vectors: VectorMap | None = None  # where each passage's window vectors lie
 
     @classmethod
     def of(cls, searcher: Searcher) -> ReadyIndex:
         chunks = searcher.snapshot.chunks
-        return cls(searcher, TermWeights([retrieval_text(c) for c in chunks]))
+        weights = TermWeights([retrieval_text(c) for c in chunks])
+        return cls(searcher, weights, PassageTerms(), VectorMap(searcher.snapshot))
 
     @property
     def version(self) -> str:
@@ -56,6 +60,10 @@ class AskResult:
     doubt: Doubt | None = None  # why it counts as not answered
     cached: bool = False
     candidate: Answer | None = None  # the likeliest sentence, whatever the verdict
+    # answered: the sentence is the answer; uncertain: the likeliest sentence, to be checked
+    # against its passage; not_found: the reports do not answer (``doubt`` says why)
+    status: str = "not_found"
+    correct: float = 0.0  # the probability that the shown sentence holds the answer
 
     def again(self, took_ms: float) -> AskResult:
         """The same result served once more (from a cache)."""
@@ -76,39 +84,58 @@ def answer(
     ready: ReadyIndex,
     question: str,
     *,
-    threshold: float,
+    threshold: float | None = None,
     top_k: int = 5,
     document_id: str | None = None,
     query_vector: np.ndarray | None = None,
+    models: JudgeModels | None = None,
 ) -> AskResult:
-    """Search, read the question, choose the answering sentence and decide whether the reports
-    answer it (confidence at or above ``threshold``).
+    """Search, read the question, choose the answering sentence and decide the outcome:
+    ``answered``, ``uncertain`` or ``not_found`` (see ``qa.judge``). ``threshold``, when
+    given, replaces the calibrated not-found threshold on the confidence.
 
     The judge always sees at least ``JUDGE_DEPTH`` passages, however few are shown, so the
     verdict does not depend on ``top_k``. ``query_vector`` may be given when the caller has
     embedded the (expanded) question already."""
     t0 = time.perf_counter()
+    searcher = ready.searcher
     language = detect_language(question, default="unknown")
-    pool, stats = ready.searcher.search_with_stats(
+    qv = query_vector
+    if qv is None and searcher.config.mode != "lexical" and searcher.snapshot.chunks:
+        if document_id:
+            searcher.snapshot.check_document(document_id)
+        qv = searcher.embed_query(question, document_id)
+    pool, stats = searcher.search_with_stats(
         question,
         top_k=max(top_k, JUDGE_DEPTH),
         document_id=document_id,
-        query_vector=query_vector,
+        query_vector=qv,
         language=language,
     )
     hits = pool[:top_k]
-    asked = read_question(question, ready.searcher, ready.weights, language, document_id)
-    verdict = judge(asked, pool, stats, ready.weights, top_k, ready.known)
-    answerable = bool(hits) and verdict.confidence >= threshold
+    asked = read_question(question, searcher, ready.weights, language, document_id)
+    sims = None
+    if qv is not None and ready.vectors is not None:
+        sims = ready.vectors.similarities(qv, pool[: min(top_k, SENTENCE_DEPTH)])
+    verdict = judge(asked, pool, stats, ready.weights, top_k, ready.known, sims, models)
+    status = verdict.status if hits else "not_found"
+    if threshold is not None and hits:
+        if verdict.confidence < threshold:
+            status = "not_found"
+        elif status == "not_found":
+            status = "uncertain"
+    shown = status != "not_found"
     return AskResult(
         question=question,
         language=language,
-        answerable=answerable,
+        answerable=shown,
         confidence=verdict.confidence,
-        answer=verdict.answer if answerable else None,
-        doubt=None if answerable else (verdict.doubt or LOW_CONFIDENCE),
+        answer=verdict.answer if shown else None,
+        doubt=None if status == "answered" else (verdict.doubt or LOW_CONFIDENCE),
         candidate=verdict.answer,
         hits=hits,
         index_version=ready.version,
         took_ms=(time.perf_counter() - t0) * 1000,
+        status=status,
+        correct=verdict.correct,
     )

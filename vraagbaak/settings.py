@@ -41,11 +41,15 @@ class Settings(BaseSettings):
     ann_threshold: int = Field(
         200_000, ge=1, description="Vectors above which an approximate (HNSW) index is used"
     )
-    abstain_threshold: float = Field(
-        0.17, ge=0, le=1, description="Confidence below which a question is unanswerable"
+    abstain_threshold: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="Confidence below which a question is not found; unset: the calibrated "
+        "threshold shipped with the judge",
     )
     background: str = Field(
-        "builtin",
+        "none",
         description="Texts on other subjects that off-topic questions are measured against: "
         "'builtin', a JSONL file of {\"text\": ...} lines, or 'none' to switch the check off",
     )

@@ -73,6 +73,7 @@ CITATION_KEYS = {
 ASK_KEYS = {
     "question",
     "language",
+    "status",
     "answerable",
     "confidence",
     "answer",
@@ -115,10 +116,14 @@ def check_ask_shape(body: dict[str, Any]) -> None:
         assert set(p["citation"]) == CITATION_KEYS
         assert p["rank"] == rank
         assert p["text"]
-    if body["answerable"]:
+    assert body["status"] in {"answered", "uncertain", "not_found"}
+    assert body["answerable"] is (body["status"] != "not_found")
+    if body["status"] == "answered":
         assert body["answer"] is not None and body["reason"] is None
     else:
         assert set(body["reason"]) == {"code", "text"} and body["reason"]["text"]
+    if body["status"] == "uncertain":
+        assert body["answer"] is not None  # the likeliest sentence, marked for checking
     if body["answer"] is not None:
         answer = body["answer"]
         assert set(answer) == {"text", "passage_id", "start", "end"}
@@ -217,7 +222,8 @@ def test_ask_citations_point_into_the_cleaned_report(client: TestClient, corpus:
 
 
 def test_answer_is_the_sentence_without_the_section_heading(client: TestClient) -> None:
-    assert ask(client, CSG_QUESTION)["answer"]["text"] == CSG_SENTENCE
+    # the sentence (with its neighbour, when the ranker takes both), never the heading
+    assert ask(client, CSG_QUESTION)["answer"]["text"].startswith(CSG_SENTENCE)
 
 
 def test_ask_abstains_on_nonsense_but_still_returns_the_closest_passages(
@@ -229,34 +235,6 @@ def test_ask_abstains_on_nonsense_but_still_returns_the_closest_passages(
     assert body["answer"] is None
     assert body["confidence"] < 0.5
     assert len(body["passages"]) == 5
-
-
-def test_ask_abstains_on_a_question_about_another_subject(
-    client: TestClient, make_settings: SettingsFactory, tmp_path: Path
-) -> None:
-    question = "Hoe regelt de servicedesk een nieuwe laptop en een wachtwoord voor de opvang?"
-    without = ask(client, question)  # the index of the client fixture has no background
-    office = [
-        "De servicedesk regelt een nieuwe laptop, een wachtwoord en een telefoon.",
-        "Vakantiedagen en verlof vraag je aan in het personeelsportaal van het ministerie.",
-    ]
-    path = tmp_path / "background.jsonl"
-    path.write_text("".join(json.dumps({"text": t}) + "\n" for t in office), encoding="utf-8")
-    settings = make_settings(background=str(path))
-    reindex(settings, FakeEmbedder())  # the background goes into the index version
-    with TestClient(create_app(settings)) as c:
-        off = ask(c, question)
-        on = ask(c, "Hoeveel Centra Seksueel Geweld zijn er in Nederland?")
-    assert without["confidence"] > 0
-    assert off["confidence"] == pytest.approx(without["confidence"] * 0.1, abs=2e-4)
-    assert off["answerable"] is False and off["answer"] is None
-    assert off["reason"] == {
-        "code": "off_topic",
-        "text": "De vraag lijkt over een ander onderwerp te gaan dan de rapporten.",
-    }
-    assert without["reason"]["code"] != "off_topic"
-    assert off["passages"]  # still shown, as the closest matches
-    assert on["answerable"] is True and on["answer"] is not None and on["reason"] is None
 
 
 def test_ask_top_k_and_repeated_questions(client: TestClient) -> None:

@@ -206,6 +206,12 @@ def test_a_word_broken_at_a_line_end_is_whole_again() -> None:
     # was put there by hyphenation (``kamerbe-`` + ``woning``)
     assert join_wrapped("de zorg-", "instelling", VOCAB) == "de zorginstelling"
     assert join_wrapped("kamerbe-", "woning", VOCAB) == "kamerbewoning"
+    # spelling's hyphens stay: after an acronym, in a compound, in an address, vowel clash
+    assert join_wrapped("het VN-", "vrouwenrechtencomité", VOCAB) == "het VN-vrouwenrechtencomité"
+    assert join_wrapped("huis-aan-", "huisbladen", VOCAB) == "huis-aan-huisbladen"
+    assert join_wrapped("huis-", "aan-huisbladen", VOCAB) == "huis-aan-huisbladen"
+    assert join_wrapped("www.cbs.nl/nl-", "nl/maatwerk", VOCAB) == "www.cbs.nl/nl-nl/maatwerk"
+    assert join_wrapped("het co-", "ouderschap", VOCAB) == "het co-ouderschap"
 
 
 def test_plain_wrap_joins_with_a_space() -> None:

@@ -1,0 +1,400 @@
+"""Fitting the judge's models (``qa.model``) on question sets, with leave-one-set-out
+cross-validation, and the figures that show whether they hold on sets they never saw.
+
+For each question: the passages retrieved, the question as read, and every candidate
+sentence of the top passages with its signals (``qa.signals``), labelled by the evidence:
+a sentence is right when it lies on the evidence span; the highlighted passage is right
+when it holds the evidence. Two models are fitted with scikit-learn:
+
+1. the sentence ranker, a logistic regression over the candidates' signals;
+2. the confidence, a logistic regression over the question's signals (taken from the
+   ranker's choice), calibrated by isotonic regression on out-of-fold predictions.
+
+Cross-validation is nested where it matters: the confidence for a held-out set is fitted
+on features the ranker produced without seeing that set. The thresholds between answered,
+uncertain and not found are chosen on the training sets' out-of-fold predictions.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from eval.gold import GoldItem
+from eval.metrics import is_hit
+from index.search import Hit, SearchStats
+from qa.asked import Asked
+from qa.judge import JUDGE_DEPTH, read_question
+from qa.model import Calibrated, JudgeModels, Linear
+from qa.pipeline import ReadyIndex
+from qa.signals import (
+    QUESTION_FEATURES,
+    SENTENCE_DEPTH,
+    SENTENCE_FEATURES,
+    Candidate,
+    VectorMap,
+    candidates,
+    question_features,
+)
+
+# the stated precisions the thresholds are chosen for
+ANSWERED_PRECISION = 0.90  # of answered questions, the share with the right sentence
+NOT_FOUND_PRECISION = 0.90  # of not-found questions, the share truly unanswerable
+MAX_LOST = 0.03  # of answerable questions, the most that may end as not found
+C = 1.0  # inverse regularisation of both regressions
+
+
+@dataclass
+class Example:
+    """One question as the judge sees it, with what is right."""
+
+    item: GoldItem
+    asked: Asked
+    hits: list[Hit]
+    stats: SearchStats
+    candidates: list[Candidate]
+    right: list[bool]  # per candidate: on the evidence
+    holds: list[bool]  # per hit: holds the evidence
+    retrieved: list[bool] = field(default_factory=list)  # flags of the top 5 (recall)
+
+    @property
+    def set(self) -> str:
+        return self.item.set
+
+
+def collect(
+    ready: ReadyIndex,
+    items: list[GoldItem],
+    where: dict[str, tuple[str, int, int]],
+    query_vectors: dict[str, np.ndarray],
+    depth: int = SENTENCE_DEPTH,
+) -> list[Example]:
+    """Retrieve and read every question, and label its candidates."""
+    out: list[Example] = []
+    searcher = ready.searcher
+    vmap = VectorMap(searcher.snapshot)
+    for item in items:
+        language = _language(item.question)
+        text = searcher.expand(item.question)
+        qv = query_vectors.get(text)
+        pool, stats = searcher.search_with_stats(
+            item.question, top_k=JUDGE_DEPTH, query_vector=qv, language=language
+        )
+        asked = read_question(item.question, searcher, ready.weights, language)
+        sims = vmap.similarities(qv, pool[:depth]) if qv is not None else None
+        cands = candidates(asked, pool, ready.weights, ready.known, depth, sims)
+        target = where.get(item.id)
+        right = [_on(c.hit, c.start, c.end, target) for c in cands]
+        holds = [_holds(h, target) for h in pool]
+        out.append(Example(item, asked, pool, stats, cands, right, holds, holds[:5]))
+    return out
+
+
+def _language(question: str) -> str:
+    from ingest.lang import detect_language
+
+    return detect_language(question, default="unknown")
+
+
+def _holds(hit: Hit, target: tuple[str, int, int] | None) -> bool:
+    if target is None:
+        return False
+    doc, s, e = target
+    c = hit.chunk
+    return c.document_id == doc and is_hit((c.char_start, c.char_end), (s, e))
+
+
+def _on(hit: Hit, start: int, end: int, target: tuple[str, int, int] | None) -> bool:
+    """The sentence [start, end) of the hit overlaps the evidence by half the shorter."""
+    if target is None:
+        return False
+    doc, s, e = target
+    c = hit.chunk
+    if c.document_id != doc:
+        return False
+    a, b = c.char_start + start, c.char_start + end
+    overlap = min(b, e) - max(a, s)
+    return overlap > 0 and overlap >= 0.5 * min(b - a, e - s)
+
+
+# --- fitting ---------------------------------------------------------------------------
+
+
+def _matrix(rows: Iterable[dict[str, float]], names: tuple[str, ...]) -> np.ndarray:
+    return np.array([[r.get(n, 0.0) for n in names] for r in rows], dtype=float)
+
+
+def fit_linear(x: np.ndarray, y: np.ndarray, names: tuple[str, ...]) -> Linear:
+    """A standardised, L2-regularised logistic regression, as plain numbers."""
+    from sklearn.linear_model import LogisticRegression
+
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale == 0] = 1.0
+    z = (x - mean) / scale
+    if len(set(y.tolist())) < 2:  # nothing to tell apart: a constant model
+        p = float(np.clip(y.mean() if len(y) else 0.5, 1e-3, 1 - 1e-3))
+        return Linear(
+            names, tuple(mean), tuple(scale), (0.0,) * len(names), float(np.log(p / (1 - p)))
+        )
+    model = LogisticRegression(C=C, max_iter=2000, class_weight=None)
+    model.fit(z, y)
+    return Linear(
+        names, tuple(mean), tuple(scale), tuple(model.coef_[0].tolist()), float(model.intercept_[0])
+    )
+
+
+PAIRS_PER_RIGHT = 30  # wrong candidates each right one is compared with
+
+
+def fit_sentence(examples: list[Example], seed: int = 0) -> Linear:
+    """The sentence ranker, fitted on pairs within a question: a logistic regression on the
+    difference of a right and a wrong candidate's signals (no intercept), so it learns
+    which of two sentences of one question holds the answer. Questions whose right sentence
+    is not among the candidates teach nothing and are left out."""
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(seed)
+    rows: list[np.ndarray] = []
+    labels: list[int] = []
+    for ex in examples:
+        right = np.array(ex.right, dtype=bool)
+        if not ex.item.answerable or not right.any() or right.all():
+            continue
+        x = _matrix((c.features for c in ex.candidates), SENTENCE_FEATURES)
+        wrong = np.flatnonzero(~right)
+        for p in np.flatnonzero(right):
+            for n in rng.choice(wrong, min(len(wrong), PAIRS_PER_RIGHT), replace=False):
+                rows += [x[p] - x[n], x[n] - x[p]]
+                labels += [1, 0]
+    names = SENTENCE_FEATURES
+    zero = (0.0,) * len(names)
+    if not rows:
+        return Linear(names, zero, (1.0,) * len(names), zero, 0.0)
+    diffs = np.array(rows)
+    scale = diffs.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=C, max_iter=3000, fit_intercept=False)
+    model.fit(diffs / scale, np.array(labels))
+    return Linear(names, zero, tuple(scale.tolist()), tuple(model.coef_[0].tolist()), 0.0)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What the judge shows for one question under a sentence ranker."""
+
+    best: Candidate | None
+    right: bool  # the shown sentence lies on the evidence
+    passage_right: bool  # the highlighted passage holds the evidence
+    features: dict[str, float]
+
+
+def choose(ranker: Linear, ex: Example) -> Choice:
+    """The ranker's sentence, and the question's signals that follow from it."""
+    if not ex.candidates:
+        feats = question_features(ex.asked, ex.hits, ex.stats, None, -10.0, 0.0)
+        return Choice(None, False, False, feats)
+    scores = [ranker.score(c.features) for c in ex.candidates]
+    order = np.argsort(scores)[::-1]
+    i = int(order[0])
+    runner = scores[int(order[1])] if len(order) > 1 else scores[i] - 5.0
+    best = ex.candidates[i]
+    holds = ex.holds[ex.hits.index(best.hit)] if best.hit in ex.hits else False
+    feats = question_features(ex.asked, ex.hits, ex.stats, best, scores[i], runner)
+    return Choice(best, ex.right[i], holds, feats)
+
+
+def fit_question(choices: list[Choice], label: str) -> Linear:
+    """P(label) from the question's signals; ``label`` is ``passage_right`` (the highlighted
+    passage answers) or ``right`` (the shown sentence holds the answer)."""
+    x = _matrix((c.features for c in choices), QUESTION_FEATURES)
+    y = np.array([getattr(c, label) for c in choices], dtype=int)
+    return fit_linear(x, y, QUESTION_FEATURES)
+
+
+def isotonic(raw: np.ndarray, y: np.ndarray) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """An isotonic map from raw probabilities to observed frequencies, as its knots."""
+    from sklearn.isotonic import IsotonicRegression
+
+    iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0)
+    iso.fit(raw, y)
+    return tuple(iso.X_thresholds_.tolist()), tuple(iso.y_thresholds_.tolist())
+
+
+def thresholds(
+    p_sentence: np.ndarray,
+    p_passage: np.ndarray,
+    answerable: np.ndarray,
+    sentence_right: np.ndarray,
+) -> tuple[float, float]:
+    """(answered, not_found): the lowest ``answered`` (on the probability that the shown
+    sentence is right) whose answered questions have the right sentence at
+    ``ANSWERED_PRECISION``, and the highest ``not_found`` (on the probability that the
+    passage answers) whose not-found questions are unanswerable at ``NOT_FOUND_PRECISION``
+    while losing at most ``MAX_LOST`` of the answerable ones."""
+    answered = 1.0
+    for t in np.unique(np.concatenate([p_sentence, [1.0]])):
+        shown = p_sentence >= t
+        if shown.sum() >= 10 and sentence_right[shown].mean() >= ANSWERED_PRECISION:
+            answered = float(t)
+            break
+    not_found = 0.0
+    n_answerable = max(int(answerable.sum()), 1)
+    for t in np.unique(p_passage):
+        below = p_passage < t
+        if not below.any():
+            continue
+        precise = (~answerable[below]).mean() >= NOT_FOUND_PRECISION
+        lost = (answerable & below).sum() / n_answerable <= MAX_LOST
+        if precise and lost:
+            not_found = float(t)
+    return answered, not_found
+
+
+def _calibrated(
+    examples: list[Example], choices: list[Choice], label: str
+) -> tuple[Calibrated, np.ndarray]:
+    """A question model for ``label`` fitted on all, calibrated on its leave-one-set-out
+    predictions; also those calibrated out-of-fold probabilities."""
+    sets = sorted({e.set for e in examples})
+    raw = np.zeros(len(examples))
+    for s in sets:
+        idx = [i for i, e in enumerate(examples) if e.set == s]
+        train = [choices[i] for i, e in enumerate(examples) if e.set != s] if len(sets) > 1 else []
+        model = fit_question(train or [choices[i] for i in idx], label)
+        for i in idx:
+            raw[i] = model.probability(choices[i].features)
+    y = np.array([getattr(c, label) for c in choices], dtype=int)
+    curve_x, curve_y = isotonic(raw, y)
+    final = Calibrated(fit_question(choices, label), curve_x, curve_y)
+    return final, np.interp(raw, curve_x, curve_y)
+
+
+def fit_all(examples: list[Example], inner: bool = True) -> JudgeModels:
+    """All models on ``examples``: the question models from out-of-fold ranker choices
+    (leave one set out within them), calibrated on out-of-fold predictions; the
+    thresholds chosen on those calibrated out-of-fold probabilities."""
+    sets = sorted({e.set for e in examples})
+    ranker = fit_sentence(examples)
+    oof_choice: dict[int, Choice] = {}
+    for s in sets:
+        train = [e for e in examples if e.set != s]
+        r = fit_sentence(train) if inner and len(sets) > 1 else ranker
+        for i, e in enumerate(examples):
+            if e.set == s:
+                oof_choice[i] = choose(r, e)
+    choices = [oof_choice[i] for i in range(len(examples))]
+    confidence, p_passage = _calibrated(examples, choices, "passage_right")
+    correct, p_sentence = _calibrated(examples, choices, "right")
+    answerable = np.array([e.item.answerable for e in examples])
+    sentence_right = np.array([c.right for c in choices])
+    answered, not_found = thresholds(p_sentence, p_passage, answerable, sentence_right)
+    fitted_on = {"sets": sets, "questions": len(examples), "fitted": time.strftime("%Y-%m-%d")}
+    return JudgeModels(ranker, confidence, correct, answered, not_found, fitted_on)
+
+
+# --- figures -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Judged:
+    """One held-out question under models that never saw its set."""
+
+    example: Example
+    choice: Choice
+    p: float  # the highlighted passage answers
+    correct: float  # the shown sentence holds the answer
+    status: str  # answered | uncertain | not_found
+
+
+def judge_with(models: JudgeModels, ex: Example) -> Judged:
+    choice = choose(models.sentence, ex)
+    p = models.confidence.probability(choice.features)
+    correct = models.correct.probability(choice.features)
+    return Judged(ex, choice, p, correct, models.status(p, correct))
+
+
+def cross_validate(examples: list[Example]) -> list[Judged]:
+    """Leave one set out: each set judged by models fitted on the others."""
+    out: list[Judged] = []
+    for s in sorted({e.set for e in examples}):
+        train = [e for e in examples if e.set != s]
+        models = fit_all(train)
+        out.extend(judge_with(models, e) for e in examples if e.set == s)
+    return out
+
+
+def figures(judged: list[Judged]) -> dict[str, float]:
+    """The issue's figures over a list of judged questions."""
+    answerable = [j for j in judged if j.example.item.answerable]
+    answered = [j for j in judged if j.status == "answered"]
+    not_found = [j for j in judged if j.status == "not_found"]
+    return {
+        "questions": float(len(judged)),
+        "answerable": float(len(answerable)),
+        "answered": float(len(answered)),
+        "uncertain": float(sum(j.status == "uncertain" for j in judged)),
+        "not_found": float(len(not_found)),
+        "answered_precision": _mean(j.choice.right for j in answered),
+        "not_found_precision": _mean(not j.example.item.answerable for j in not_found),
+        "answerable_not_found": _mean(j.status == "not_found" for j in answerable),
+        "sentence_right": _mean(j.choice.right for j in answerable),
+        "ece": expected_calibration_error(
+            [j.p for j in judged], [j.choice.passage_right for j in judged]
+        ),
+    }
+
+
+def _mean(values: Iterable[bool]) -> float:
+    v = list(values)
+    return sum(v) / len(v) if v else float("nan")
+
+
+def expected_calibration_error(p: list[float], y: list[bool], bins: int = 10) -> float:
+    """Weighted mean gap between confidence and frequency over equal-width bins."""
+    if not p:
+        return float("nan")
+    pa, ya = np.array(p), np.array(y, dtype=float)
+    edges = np.linspace(0, 1, bins + 1)
+    which = np.clip(np.digitize(pa, edges[1:-1]), 0, bins - 1)
+    total = 0.0
+    for b in range(bins):
+        m = which == b
+        if m.any():
+            total += m.sum() / len(pa) * abs(pa[m].mean() - ya[m].mean())
+    return float(total)
+
+
+def reliability(p: list[float], y: list[bool], bins: int = 10) -> list[tuple[float, float, int]]:
+    """(mean confidence, frequency, count) per bin: the reliability diagram's points."""
+    pa, ya = np.array(p), np.array(y, dtype=float)
+    edges = np.linspace(0, 1, bins + 1)
+    which = np.clip(np.digitize(pa, edges[1:-1]), 0, bins - 1)
+    return [
+        (float(pa[which == b].mean()), float(ya[which == b].mean()), int((which == b).sum()))
+        for b in range(bins)
+        if (which == b).any()
+    ]
+
+
+def risk_coverage(judged: list[Judged]) -> list[tuple[float, float]]:
+    """(coverage, risk) as the confidence threshold falls: of the questions answered at
+    each coverage, the share whose shown sentence is wrong (an unanswerable one counts wrong)."""
+    ranked = sorted(judged, key=lambda j: -j.correct)
+    out = []
+    wrong = 0
+    for n, j in enumerate(ranked, start=1):
+        wrong += not (j.example.item.answerable and j.choice.right)
+        out.append((n / len(ranked), wrong / n))
+    return out
+
+
+def save_json(path: Path, data: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1))
