@@ -68,10 +68,11 @@ def vocabulary(lines: Iterable[str]) -> set[str]:
 def join_wrapped(prev: str, nxt: str, vocab: set[str]) -> str:
     """Join two hard-wrapped lines, undoing hyphenation at the break.
 
-    ``kinder-`` + ``mishandeling`` becomes ``kindermishandeling`` unless the document
-    spells it ``kinder-mishandeling`` elsewhere (and never whole); real compounds
-    (``VN-Vrouwenverdrag``) keep their hyphen, and an enumeration (``moord- en
-    doodslagzaken``) keeps its space.
+    ``kinder-`` + ``mishandeling`` becomes ``kindermishandeling`` when the document spells
+    it whole elsewhere, or when the break looks like hyphenation (see
+    :func:`_hyphenation_break`) and the document never spells it with a hyphen; real
+    compounds (``VN-vrouwenrechtencomité``, ``co-ouderschap``) keep their hyphen, and an
+    enumeration (``moord- en doodslagzaken``) keeps its space.
     """
     if not prev:
         return nxt
@@ -84,11 +85,32 @@ def join_wrapped(prev: str, nxt: str, vocab: set[str]) -> str:
         if first.lower() in _CONJUNCTIONS:
             return f"{prev} {nxt}"
         if head and tail and nxt[0].islower():
+            joined = (head.group(1) + tail.group(1)).lower()
             hyphenated = f"{head.group(1)}-{tail.group(1)}".lower()
-            if hyphenated not in vocab:
+            if hyphenated in vocab:
+                return prev + nxt
+            if joined in vocab or _hyphenation_break(prev, nxt, head.group(1), tail.group(1)):
                 return prev[:-1] + nxt
         return prev + nxt
     return f"{prev} {nxt}"
+
+
+_VOWELS = frozenset("aeiouyáéíóúàèëïöü")
+
+
+def _hyphenation_break(prev: str, nxt: str, head: str, tail: str) -> bool:
+    """Whether a hyphen at a line end was put there by hyphenation, not by spelling: a
+    lower-case word part broken inside a plain word. Spelling keeps its hyphen after a
+    capital or an acronym (``VN-``), inside a compound that has one already
+    (``huis-aan-``), in a web address, and between two vowels (``co-ouderschap``)."""
+    word = prev.rsplit(" ", 1)[-1] + nxt.split(" ", 1)[0]
+    return (
+        len(head) >= 3
+        and head.islower()
+        and word.count("-") == 1
+        and not any(c in word for c in "/.:@")
+        and not (head[-1] in _VOWELS and tail[0] in _VOWELS)
+    )
 
 
 _NOTE_START = re.compile(r"^(\d{1,3})\s+\S")
