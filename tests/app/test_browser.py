@@ -252,6 +252,10 @@ def test_answer_is_highlighted_and_cited(browser: WebDriver, live_server: str) -
 
     expected = api_ask(live_server, CSG_QUESTION)
     assert expected["answerable"] is True
+    if expected["status"] != "answered":  # the fake index may doubt it; the page is tested
+        field = open_page(browser, live_server)
+        _force_status(browser, "answered", "")
+        assert ask_in_page(browser, field, CSG_QUESTION) == "result"
     answer = expected["answer"]
     assert text_of(browser.find_element(By.CSS_SELECTOR, "#answer .answer-text")) == answer["text"]
     meta = browser.find_element(By.ID, "meta").text
@@ -292,20 +296,68 @@ def test_answer_is_highlighted_and_cited(browser: WebDriver, live_server: str) -
     assert browser.execute_script("return document.activeElement.id") == "question"
 
 
+def _force_status(browser: WebDriver, status: str, reason: str) -> None:
+    """Make the page's next answers come back with this outcome (the service's own
+    passages kept): the states are the page's to show, whatever the fake index decides."""
+    browser.execute_script(
+        """
+        const status = arguments[0], reason = arguments[1], real = window.fetch;
+        window.fetch = async (url, options) => {
+          const response = await real(url, options);
+          if (!String(url).endsWith("ask")) return response;
+          const body = await response.json();
+          body.status = status;
+          body.answerable = status !== "not_found";
+          if (status === "not_found") body.answer = null;
+          body.reason = status === "answered" ? null : {code: "low_confidence", text: reason};
+          return new Response(JSON.stringify(body),
+            {status: 200, headers: {"Content-Type": "application/json"}});
+        };
+        """,
+        status,
+        reason,
+    )
+
+
+REASON = "Geen passage sluit goed genoeg aan bij de vraag."
+
+
 def test_not_found_state(browser: WebDriver, live_server: str) -> None:
-    body = api_ask(live_server, NONSENSE)
-    assert body["answerable"] is False  # the fake index abstains
     field = open_page(browser, live_server)
+    _force_status(browser, "not_found", REASON)
     assert ask_in_page(browser, field, NONSENSE) == "result"
     not_found = browser.find_element(By.ID, "not-found")
     assert "Niet gevonden in de rapporten" in not_found.text
     reason = not_found.find_element(By.CSS_SELECTOR, "p.reason")
-    assert reason.text == body["reason"]["text"]  # why, in the API's words
+    assert reason.text == REASON  # why, in the API's words
     assert "dichtstbijzijnde" in not_found.text
     assert not browser.find_elements(By.ID, "answer")
+    assert not browser.find_elements(By.ID, "uncertain")
     assert not browser.find_elements(By.CSS_SELECTOR, "mark.answer-highlight")
     muted = browser.find_elements(By.CSS_SELECTOR, "#results .muted .passage")
     assert len(muted) == 5  # the closest passages are still shown, muted
+
+
+def test_uncertain_state_says_to_check_the_passage(browser: WebDriver, live_server: str) -> None:
+    expected = api_ask(live_server, CSG_QUESTION)
+    field = open_page(browser, live_server)
+    _force_status(browser, "uncertain", REASON)
+    assert ask_in_page(browser, field, CSG_QUESTION) == "result"
+    save_screenshot(browser)
+    box = browser.find_element(By.ID, "uncertain")
+    assert "Mogelijk antwoord — controleer de passage" in box.text
+    assert text_of(box.find_element(By.CSS_SELECTOR, ".answer-text")) == expected["answer"]["text"]
+    assert box.find_element(By.CSS_SELECTOR, "p.reason").text == REASON
+    assert not browser.find_elements(By.ID, "answer")
+    assert not browser.find_elements(By.ID, "not-found")
+    # the likeliest sentence is marked in its passage, which is not muted
+    marks = browser.find_elements(By.CSS_SELECTOR, "mark.answer-highlight")
+    assert len(marks) == 1 and text_of(marks[0]) == expected["answer"]["text"]
+    card = browser.find_element(
+        By.CSS_SELECTOR, f'.passage[data-passage-id="{expected["answer"]["passage_id"]}"]'
+    )
+    assert "bevat mogelijk het antwoord" in card.text
+    assert not browser.find_elements(By.CSS_SELECTOR, "#results .muted .passage")
 
 
 def test_untrusted_text_is_never_parsed_as_html(browser: WebDriver, odd_server: str) -> None:
