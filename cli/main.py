@@ -1,4 +1,4 @@
-"""The ``vraagbaak`` command line: ingest, serve, ask, search, chunks, eval, bench.
+"""The ``vraagbaak`` command line: ingest, serve, ask, search, chunks, eval, fit, bench.
 
 Every option that mirrors a setting has the setting's name and falls back to its
 ``VRAAGBAAK_*`` environment variable (shown in ``--help``).
@@ -302,6 +302,34 @@ def evaluate(
         raise _fail(exc) from None
     out.print(table, highlight=False)
     out.print(f"report: {out_dir}/report.md, report.json, recall.png")
+
+
+@cli.command("fit")
+def fit(
+    out_dir: Annotated[Path, typer.Option("--out", help="Report folder")] = Path("eval/out"),
+    untouched: Annotated[
+        bool,
+        typer.Option(
+            "--untouched/--no-untouched",
+            help="Also judge eval/untouched with the final models: once, at the end of a piece "
+            "of work, never while tuning",
+        ),
+    ] = False,
+    save: Annotated[
+        bool, typer.Option("--save/--no-save", help="Write the models to qa/judge.json")
+    ] = True,
+    embedder: EmbedderOpt = None,
+    data_dir: DataOpt = None,
+) -> None:
+    """Fit the judge on the question sets; report each set judged by models that never saw
+    it (leave one set out), with calibration and risk-coverage (eval/out/judge.md)."""
+    from eval.fitrun import run_fit
+
+    settings = _settings(embedder, data_dir)
+    try:
+        out.print(run_fit(settings, out_dir, save=save, untouched=untouched))
+    except VraagbaakError as exc:
+        raise _fail(exc) from None
 
 
 @cli.command()
