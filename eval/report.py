@@ -69,6 +69,30 @@ def set_table(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _share(x: float | None) -> str:
+    return "–" if x is None else f"{x:.3f}"
+
+
+def outcome_table(report: dict[str, Any]) -> str:
+    """Per question set: the three outcomes, and how right each is."""
+    lines = [
+        "| config | set | answered | uncertain | not found | answered: right sentence "
+        "| not found: truly unanswerable | answerable → not found | shown sentence right |",
+        "|---" * 9 + "|",
+    ]
+    for s in report["configs"]:
+        for name, b in s.get("by_set", {}).items():
+            o = b.get("outcomes")
+            if not o:
+                continue
+            lines.append(
+                f"| {s['name']} | {name} | {o['answered']} | {o['uncertain']} | {o['not_found']} "
+                f"| {_share(o['answered_precision'])} | {_share(o['not_found_precision'])} "
+                f"| {_share(o['answerable_not_found'])} | {_share(o['sentence_right'])} |"
+            )
+    return "\n".join(lines)
+
+
 def significance_table(sig: dict[str, Any]) -> str:
     """Each configuration against the baseline (every pair without one), per metric: both
     means, the difference, on how many questions it does better/the same/worse, and a
@@ -116,10 +140,14 @@ def write_reports(report: dict[str, Any], out_dir: Path) -> str:
         "",
         kind_table(report),
         "",
-        f"By question set (abstention at the configured threshold "
-        f"{report['configs'][0]['abstention']['threshold'] if report['configs'] else '-'}):",
+        "By question set (abstention: the not-found outcome):",
         "",
         set_table(report),
+        "",
+        "Outcomes by question set (answered / uncertain / not found; `vraagbaak fit` gives "
+        "them for sets the judge never saw, with its calibration):",
+        "",
+        outcome_table(report),
     ]
     for s in report["configs"]:
         acc = s.get("answer_sentence_accuracy")

@@ -18,10 +18,13 @@ pytestmark = [pytest.mark.model, pytest.mark.headline]
 
 ROOT = Path(__file__).resolve().parents[2]
 # The figures the README states for the default configuration on the gold set, and how far a
-# run may fall below them before it counts as a regression.
-HEADLINE = {"recall@5": 0.94, "mrr@10": 0.84, "abstention_f1": 0.87}
-TOLERANCE = {"recall@5": 0.02, "mrr@10": 0.02, "abstention_f1": 0.05}
-MAX_FALSE_ABSTENTIONS = 0.02  # share of answerable gold questions declared not answered
+# run may fall below them before it counts as a regression. Retrieval is not learned; the
+# judge was fitted on these questions among others, so of its figures only the guard that
+# answerable questions are not turned away is stated here (its held-out figures are in the
+# report of ``vraagbaak fit``).
+HEADLINE = {"recall@5": 0.94, "mrr@10": 0.84}
+TOLERANCE = {"recall@5": 0.02, "mrr@10": 0.02}
+MAX_NOT_FOUND = 0.03  # share of answerable gold questions that end as not found
 
 
 def test_the_readme_states_the_guarded_figures() -> None:
@@ -33,17 +36,14 @@ def test_the_readme_states_the_guarded_figures() -> None:
 
 def test_headline_figures_hold(settings: Settings, tmp_path: Path) -> None:
     settings = settings.model_copy(
-        update={"embedder": "e5", "corpus_dir": ROOT / "corpus", "background": "builtin"}
+        update={"embedder": "e5", "corpus_dir": ROOT / "corpus"}
     )
     run_eval(settings, gold=GOLD_DIR / "gold.jsonl", configs=["hybrid"], out_dir=tmp_path)
     report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     hybrid = report["configs"][0]
-    abstention = hybrid["abstention"]
-    measured = {
-        "recall@5": hybrid["recall@5"],
-        "mrr@10": hybrid["mrr@10"],
-        "abstention_f1": abstention["f1"],
-    }
+    measured = {"recall@5": hybrid["recall@5"], "mrr@10": hybrid["mrr@10"]}
     for name, figure in HEADLINE.items():
         assert measured[name] >= figure - TOLERANCE[name], (name, measured)
-    assert abstention["false_abstention_rate"] <= MAX_FALSE_ABSTENTIONS, abstention
+    outcomes = hybrid["outcomes"]
+    assert outcomes["answerable_not_found"] <= MAX_NOT_FOUND, outcomes
+    assert outcomes["answered"] + outcomes["uncertain"] + outcomes["not_found"] == report["items"]
