@@ -182,9 +182,8 @@ def _markdown(report: dict[str, Any]) -> str:
         lines.append(f"| {name} | {shown} |")
     for name in ("blind_sets_pooled", "all_sets_pooled"):
         f = report[name]
-        lines.append(
-            f"| {name} | " + " | ".join(_fmt(f.get(c, float("nan"))) for c in cols) + " | | | | |"
-        )
+        shown = " | ".join(_fmt(f.get(c, float("nan")), c) for c in cols)
+        lines.append(f"| {name} | {shown} |")
     lines += [
         "",
         f"Expected calibration error (leave one set out, all sets): {report['ece_cv']:.3f}",
