@@ -210,10 +210,16 @@ def ask(
     if as_json:
         out.print_json(ask_response(result).model_dump_json())
         return
-    if result.answer:
+    if result.answer and result.status == "answered":
         out.print(
             f"[bold]Antwoord[/bold] (zekerheid {result.confidence:.2f}): "
             + escape(result.answer.text)
+        )
+    elif result.answer:
+        reason = f" {result.doubt.text}" if result.doubt else ""
+        out.print(
+            "[bold yellow]Mogelijk antwoord — controleer de passage[/bold yellow] "
+            f"(zekerheid {result.confidence:.2f}): {escape(result.answer.text)}{escape(reason)}"
         )
     else:
         reason = f" {result.doubt.text}" if result.doubt else ""

@@ -20,7 +20,9 @@ cd "$work"  # away from the checkout, so only the installed package is imported
 import json, sys
 data = json.load(open(sys.argv[1]))
 assert data["passages"], "no passages returned"
-assert data["answerable"], f"not answered: {data.get('reason')}"
-assert "16" in data["answer"]["text"], data["answer"]["text"]
-print("smoke-install: answered:", data["answer"]["text"])
+assert data["status"] in {"answered", "uncertain", "not_found"}, data["status"]
+assert data["answerable"], f"not found: {data.get('reason')}"
+# the passage that answers is among those cited (the judge may still call it uncertain)
+assert any("16 CSG" in p["text"] for p in data["passages"]), [p["text"][:80] for p in data["passages"]]
+print("smoke-install:", data["status"], "-", data["answer"]["text"])
 PY
