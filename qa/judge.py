@@ -82,7 +82,9 @@ def judge(
     order = sorted(range(len(cands)), key=lambda i: -scores[i])
     best = cands[order[0]]
     runner = scores[order[1]] if len(order) > 1 else scores[order[0]] - 5.0
-    features = question_features(asked, hits, stats, best, scores[order[0]], runner)
+    # the question's signals always from the same depth, as when the models were fitted,
+    # however many passages the caller retrieved
+    features = question_features(asked, hits[:JUDGE_DEPTH], stats, best, scores[order[0]], runner)
     conf = models.confidence.probability(features)
     correct = models.correct.probability(features)
     status = models.status(conf, correct)
