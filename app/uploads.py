@@ -166,7 +166,7 @@ def publish(upload: Staged, settings: Settings) -> RawDocument:
     indexer sees all of the new file or none of it, and a rejected upload (IngestError,
     naming the upload) leaves the corpus as it was."""
     try:
-        raw = load(upload.path, settings.max_file_bytes, settings.parse_timeout_s)
+        raw = load(upload.path, settings.max_file_bytes, settings.parse_timeout_s, settings.ocr)
     except IngestError as exc:  # name the upload, not the staging file
         raise type(exc)(upload.name, exc.detail, exc.fix_hint) from None
     os.replace(upload.path, settings.corpus_dir / upload.name)

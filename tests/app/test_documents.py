@@ -1,6 +1,6 @@
 """Reports over the API: a new edition replaces the old one entirely, the same file again
-changes nothing, the same content under another name is refused as a duplicate; one report
-with its outline."""
+changes nothing, the same content under another name is refused as a duplicate; a scan is
+refused with its reason, or read by OCR; one report with its outline."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from tests.app.conftest import (
     wait_for_reindex,
 )
 from tests.conftest import REPORT_A, REPORT_B
+from tests.ingest.test_ocr import needs_tesseract
 from vraagbaak.settings import Settings
 
 REPORT = """Inleiding
@@ -193,3 +194,58 @@ def test_the_outline_gives_printed_pages_beside_physical_ones(printed_client: Te
         ("Hoofdstuk 2 Nazorg", 2, 3, "12", "13"),  # with its section 2.1 on page 3
         ("Hoofdstuk 2 Nazorg > 2.1 Wonen", 3, 3, "13", "13"),
     ]
+
+
+# -- scans -------------------------------------------------------------------------------------
+def _scan_pdf() -> bytes:
+    """A two-page report as a scanner makes it: page pictures, no text layer."""
+    import io
+
+    import pypdfium2
+
+    from tests.ingest.conftest import build_pdf
+
+    lines = [
+        [
+            "Inleiding",
+            "In 2019 ontving Veilig Thuis in de regio 412 meldingen van huiselijk geweld.",
+        ],
+        ["Hoofdstuk 1 Opvang", "De opvang in de regio telde in 2019 zestig plaatsen voor vrouwen."],
+    ]
+    pdf = pypdfium2.PdfDocument(build_pdf(lines))
+    images = [pdf[i].render(scale=200 / 72).to_pil().convert("L") for i in range(len(pdf))]
+    out = io.BytesIO()
+    images[0].save(out, "PDF", resolution=200, save_all=True, append_images=images[1:])
+    return out.getvalue()
+
+
+def _pdf_upload(client: TestClient, name: str, data: bytes) -> Any:
+    return client.post("/documents", files={"file": (name, data, "application/pdf")}, headers=AUTH)
+
+
+def test_a_scan_is_refused_with_a_reason_when_ocr_is_off(
+    make_settings: Any, built_index: Settings
+) -> None:
+    from app.api import create_app
+
+    settings = make_settings(admin_token="s3cret", ocr="false")
+    with TestClient(create_app(settings)) as client:
+        before = ids_by_source(client)
+        response = _pdf_upload(client, "scan.pdf", _scan_pdf())
+        assert response.status_code == 400, response.text
+        body = response.json()
+        assert body["code"] == "unreadable_file"
+        assert "scan" in body["detail"] and "tesseract" in body["detail"]
+        assert ids_by_source(client) == before  # nothing lost, nothing added
+        assert not (settings.corpus_dir / "scan.pdf").exists()
+
+
+@needs_tesseract
+def test_a_scan_is_read_by_ocr_and_its_passages_say_so(admin_client: TestClient) -> None:
+    response = _pdf_upload(admin_client, "scan.pdf", _scan_pdf())
+    assert response.status_code == 202, response.text
+    wait_for_reindex(admin_client)
+    found = admin_client.get("/search", params={"q": "412 meldingen Veilig Thuis"}).json()
+    top = found["passages"][0]
+    assert "412 meldingen" in top["text"]
+    assert top["citation"]["ocr"] is True and top["citation"]["source"] == "scan.pdf"
