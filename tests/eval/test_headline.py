@@ -35,9 +35,7 @@ def test_the_readme_states_the_guarded_figures() -> None:
 
 
 def test_headline_figures_hold(settings: Settings, tmp_path: Path) -> None:
-    settings = settings.model_copy(
-        update={"embedder": "e5", "corpus_dir": ROOT / "corpus"}
-    )
+    settings = settings.model_copy(update={"embedder": "e5", "corpus_dir": ROOT / "corpus"})
     run_eval(settings, gold=GOLD_DIR / "gold.jsonl", configs=["hybrid"], out_dir=tmp_path)
     report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
     hybrid = report["configs"][0]
