@@ -1,4 +1,5 @@
-"""The FastAPI service: /ask, /search, /documents, /reindex, health, metrics and the chat page.
+"""The FastAPI service: /ask, /search, /documents (with each report's file and reader view),
+/reindex, health, metrics and the chat page.
 
 The heavy parts (embedder, index) load once, in the lifespan, into ``app.state.service``;
 routes reach them through the aliases of :mod:`app.deps`. A watcher picks up a new CURRENT
@@ -20,7 +21,7 @@ from fastapi.concurrency import run_in_threadpool
 from app.errors import install_error_handlers
 from app.metrics import Metrics, MetricsMiddleware
 from app.render import ask_response
-from app.routes import chat, documents, ops, questions, reindex
+from app.routes import chat, documents, ops, questions, reading, reindex
 from app.service import Service
 from app.uploads import MULTIPART_ALLOWANCE, UploadLimit
 from index.embedders import Embedder
@@ -86,7 +87,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     app.state.settings = settings
     app.state.metrics = metrics
     install_error_handlers(app)
-    for module in (questions, documents, reindex, ops, chat):
+    for module in (questions, documents, reading, reindex, ops, chat):
         app.include_router(module.router)
     app.add_middleware(
         UploadLimit,

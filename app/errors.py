@@ -63,7 +63,10 @@ class ErrorCode(StrEnum):
     ``wrong_token``           403     the bearer token is not the admin token
     ``not_found``             404     no such endpoint
     ``document_not_found``    404     no indexed report has that id (or it is not in the
-                                      corpus folder, so the service cannot remove it)
+                                      corpus folder, so the service cannot remove or serve
+                                      it; or its file is no longer the one indexed)
+    ``passage_not_found``     404     the report has no passage with that id (the reader
+                                      view's ``?passage=``: indexed again since)
     ``method_not_allowed``    405     the endpoint exists, not with this method
     ``reindex_busy``          409     another process holds the reindex lock
     ``duplicate_report``      409     an upload has the same content as an indexed report
@@ -89,6 +92,7 @@ class ErrorCode(StrEnum):
     WRONG_TOKEN = "wrong_token"
     NOT_FOUND = "not_found"
     DOCUMENT_NOT_FOUND = "document_not_found"
+    PASSAGE_NOT_FOUND = "passage_not_found"
     METHOD_NOT_ALLOWED = "method_not_allowed"
     REINDEX_BUSY = "reindex_busy"
     DUPLICATE_REPORT = "duplicate_report"
@@ -148,7 +152,7 @@ _DESCRIPTIONS: dict[int, str] = {
     400: "The body or the uploaded file cannot be read",
     401: "No bearer token (admin endpoints)",
     403: "Admin endpoints disabled, or the wrong token",
-    404: "No such report",
+    404: "No such report (or passage)",
     409: "Another reindex holds the lock, or (an upload) another report has the same content",
     413: "The upload is over the size limit",
     415: "The upload is not a PDF or text report",
@@ -157,8 +161,16 @@ _DESCRIPTIONS: dict[int, str] = {
 }
 
 
-def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """The ``responses=`` of a route: ErrorBody for each status it can answer."""
+def error_responses(*statuses: int, as_json: bool = False) -> dict[int | str, dict[str, Any]]:
+    """The ``responses=`` of a route: ErrorBody for each status it can answer. ``as_json``:
+    for a route whose own answer is not JSON (a file, a page), which FastAPI would otherwise
+    declare its errors in too (ErrorBody is declared by the other routes)."""
+    if as_json:
+        ref = {"$ref": "#/components/schemas/ErrorBody"}
+        return {
+            s: {"description": _DESCRIPTIONS[s], "content": {"application/json": {"schema": ref}}}
+            for s in statuses
+        }
     return {s: {"model": ErrorBody, "description": _DESCRIPTIONS[s]} for s in statuses}
 
 

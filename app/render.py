@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from app.links import citation_link
 from app.reindexer import ReindexStatus
 from app.schemas import (
     AnswerSpan,
@@ -51,8 +52,9 @@ def page_reference(
     return f"p. {physical}" if printed == physical else f"p. {physical} (gedrukt {printed})"
 
 
-def citation(chunk: Chunk) -> Citation:
-    """Where a passage is: report, section, physical and printed pages, offsets."""
+def citation(chunk: Chunk, answer: tuple[int, int] | None = None) -> Citation:
+    """Where a passage is: report, section, physical and printed pages, offsets, and the
+    link that opens it in its source (with ``answer``, offsets in the passage, marked)."""
     return Citation(
         document_id=chunk.document_id,
         title=chunk.title,
@@ -69,18 +71,24 @@ def citation(chunk: Chunk) -> Citation:
         section=chunk.section or None,
         char_start=chunk.char_start,
         char_end=chunk.char_end,
+        link=citation_link(chunk, answer),
     )
 
 
-def passages(hits: list[Hit]) -> list[Passage]:
-    """Hits as cited passages, ranked from 1."""
+def passages(hits: list[Hit], answer: AnswerSpan | None = None) -> list[Passage]:
+    """Hits as cited passages, ranked from 1; the link of the passage holding ``answer``
+    marks its sentence too."""
+
+    def span(chunk: Chunk) -> tuple[int, int] | None:
+        return (answer.start, answer.end) if answer and answer.passage_id == chunk.id else None
+
     return [
         Passage(
             id=h.chunk.id,
             rank=rank,
             score=round(h.score, 6),
             text=h.chunk.text,
-            citation=citation(h.chunk),
+            citation=citation(h.chunk, span(h.chunk)),
         )
         for rank, h in enumerate(hits, start=1)
     ]
@@ -89,16 +97,15 @@ def passages(hits: list[Hit]) -> list[Passage]:
 def ask_response(result: AskResult) -> AskResponse:
     """What ``POST /ask`` (and ``vraagbaak ask --json``) returns."""
     a = result.answer
+    span = AnswerSpan(text=a.text, passage_id=a.passage_id, start=a.start, end=a.end) if a else None
     return AskResponse(
         question=result.question,
         language=result.language,
         status=result.status,
         answerable=result.answerable,
         confidence=result.confidence,
-        answer=AnswerSpan(text=a.text, passage_id=a.passage_id, start=a.start, end=a.end)
-        if a
-        else None,
-        passages=passages(result.hits),
+        answer=span,
+        passages=passages(result.hits, span),
         index_version=result.index_version,
         took_ms=round(result.took_ms, 3),
         reason=Reason(code=result.doubt.code, text=result.doubt.text) if result.doubt else None,

@@ -63,6 +63,13 @@ class Citation(BaseModel):
     section: str | None
     char_start: int
     char_end: int
+    link: str = Field(
+        description="Where to check the passage against its source, relative to the service: "
+        "a PDF opens at its physical page, its first words searched "
+        "(/documents/{id}/file#page=N&search=...); another report opens in the reader view, "
+        "scrolled to the passage and marked (/documents/{id}/view?passage=...#passage-...), "
+        "the answer sentence marked too for the passage that holds it (&start=..&end=..)"
+    )
 
 
 class Passage(BaseModel):

@@ -69,6 +69,7 @@ CITATION_KEYS = {
     "section",
     "char_start",
     "char_end",
+    "link",
 }
 ASK_KEYS = {
     "question",

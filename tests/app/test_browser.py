@@ -385,3 +385,86 @@ def test_highlight_offsets_count_code_points(browser: WebDriver, odd_server: str
     after = browser.execute_script("return arguments[0].nextSibling.textContent", mark)
     assert before == passage["text"][: answer["start"]]
     assert after == passage["text"][answer["end"] :]
+
+
+# -- checking the source ---------------------------------------------------------------------
+WAIT_QUESTION = "Hoe lang was de gemiddelde wachttijd voor een plek in de vrouwenopvang in 2019?"
+WAIT_SENTENCE = "De gemiddelde wachttijd voor een plek in de vrouwenopvang was in 2019 elf weken."
+READER_SCREENSHOT = SCREENSHOT.with_name("vraagbaak-reader.png")
+
+
+def long_report() -> str:
+    """Thirty chapters before the one that answers: the reader view must scroll to it."""
+    parts = ["Inleiding", "Dit rapport beschrijft de opvang van slachtoffers per onderwerp."]
+    for i in range(1, 31):
+        parts += [
+            f"Hoofdstuk {i} Onderwerp {i}",
+            f"Deel {i} beschrijft onderwerp nummer {i} met achtergrond over regio {i}. " * 5,
+        ]
+    parts += ["Hoofdstuk 31 Wachttijden", WAIT_SENTENCE + " Dat was twee weken langer dan in 2018."]
+    return "\n\n".join(parts) + "\n"
+
+
+@pytest.fixture
+def long_server(built_index: Settings) -> Iterator[str]:
+    """The service with a long text report beside the two small ones."""
+    (built_index.corpus_dir / "wachttijden.txt").write_text(long_report(), encoding="utf-8")
+    reindex(built_index, FakeEmbedder())
+    yield from _serve(built_index)
+
+
+_IN_VIEW = """
+const mark = document.querySelector('mark.passage[id]');
+if (document.readyState !== 'complete' || !mark) return null;
+const box = mark.getBoundingClientRect();
+return {top: box.top, bottom: box.bottom, height: innerHeight, scrolled: scrollY,
+        docTop: box.top + scrollY, hash: location.hash, path: location.pathname, id: mark.id};
+"""
+
+
+def test_the_source_link_opens_the_report_at_the_marked_passage(
+    browser: WebDriver, long_server: str
+) -> None:
+    expected = api_ask(long_server, WAIT_QUESTION)
+    answer = expected["answer"]
+    assert answer is not None and WAIT_SENTENCE in answer["text"], answer
+    passage = next(p for p in expected["passages"] if p["id"] == answer["passage_id"])
+    field = open_page(browser, long_server)
+    _force_status(browser, "answered", "")  # the answer box, whatever the fake index decides
+    assert ask_in_page(browser, field, WAIT_QUESTION) == "result"
+
+    link = browser.find_element(By.CSS_SELECTOR, "#answer .answer-source a.source-link")
+    assert link.get_attribute("target") == "_blank"
+    assert "noopener" in str(link.get_attribute("rel")).split()
+    assert "bron openen" in link.text
+    assert link.get_attribute("href") == long_server + passage["citation"]["link"]
+    beside = link.find_element(By.XPATH, "following-sibling::a")
+    assert beside.text == "naar de passage"
+    cards = browser.find_elements(By.CSS_SELECTOR, ".passage .citation a.source-link")
+    assert len(cards) == len(expected["passages"])  # every passage card has its link too
+
+    chat = browser.current_window_handle
+    link.click()
+    WebDriverWait(browser, 10).until(lambda d: len(d.window_handles) == 2)
+    reader = next(h for h in browser.window_handles if h != chat)
+    browser.switch_to.window(reader)
+    try:
+        shown = WebDriverWait(browser, 10).until(lambda d: d.execute_script(_IN_VIEW))
+        browser.save_screenshot(str(READER_SCREENSHOT))
+        assert shown["path"] == f"/documents/{passage['citation']['document_id']}/view"
+        assert shown["hash"] == f"#{shown['id']}" and shown["id"] == f"passage-{passage['id']}"
+        assert shown["docTop"] > shown["height"]  # far down the report: it had to scroll
+        assert shown["scrolled"] > 0
+        assert 0 <= shown["top"] < shown["height"] and shown["bottom"] <= shown["height"]
+        marks = browser.find_elements(By.CSS_SELECTOR, "mark.passage")
+        marked = "".join(text_of(m) for m in marks)
+        assert "".join(marked.split()) == "".join(passage["text"].split())
+        strong = browser.find_element(By.CSS_SELECTOR, "mark.passage mark.answer")
+        assert text_of(strong) == answer["text"]
+        assert strong.is_displayed()
+        heading = browser.find_element(By.XPATH, "//h2[contains(., 'Hoofdstuk 31 Wachttijden')]")
+        assert heading.is_displayed()
+        assert browser.execute_script("return document.title").startswith("Wachttijden")
+    finally:
+        browser.close()
+        browser.switch_to.window(chat)
