@@ -9,12 +9,10 @@ kind asked for is there, and whether the names the question is about occur.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
 import numpy as np
 
-from index.passages import window_spans
 from index.search import Hit, SearchStats, Snapshot
 from qa.answertype import AnswerType, holds
 from qa.asked import Asked
@@ -62,13 +60,15 @@ class VectorMap:
 
 
 def _window_sims(
-    hit: Hit, spans: list[tuple[int, int]], sims: dict[str, list[float]] | None
+    hit: Hit,
+    spans: list[tuple[int, int]],
+    sims: dict[str, list[float]] | None,
+    windows: list[tuple[int, int]],
 ) -> list[float] | None:
     """Per sentence span: the similarity of the window it lies in (or of the passage)."""
     if sims is None or hit.chunk.id not in sims:
         return None
     values = sims[hit.chunk.id]
-    windows = window_spans(hit.chunk)
     if not windows or len(values) != len(windows):
         return [values[0]] * len(spans)
     out = []
@@ -101,11 +101,12 @@ SENTENCE_FEATURES = (
 )
 
 
-def _window_of(hit: Hit, spans: list[tuple[int, int]]) -> int | None:
+def _window_of(
+    hit: Hit, spans: list[tuple[int, int]], windows: list[tuple[int, int]]
+) -> int | None:
     """Index (into ``spans``) of the first sentence of the window the dense side matched."""
     if hit.window < 0:
         return None
-    windows = window_spans(hit.chunk)
     if hit.window >= len(windows):
         return None
     ws, we = windows[hit.window]
@@ -142,11 +143,12 @@ def candidates(
         kept = [i for i, (s, e) in enumerate(chunk.sentences) if e - s >= MIN_SENTENCE]
         kept = [i for i in kept if i not in heads]
         spans = [chunk.sentences[i] for i in kept]
-        window = _window_of(hit, spans)
+        windows = known.windows(chunk)
+        window = _window_of(hit, spans, windows)
         passage_terms = known.passage(chunk).terms
         passage_cov = sum(weights.idf(t) for t in asked.terms & passage_terms) / total
-        years = 1.0 if asked.years <= set(_years(chunk.text)) else 0.0
-        wsims = _window_sims(hit, spans, sims)
+        years = 1.0 if asked.years <= known.years(chunk) else 0.0
+        wsims = _window_sims(hit, spans, sims, windows)
         for j, (s, e) in enumerate(spans):
             terms = tokens[kept[j]]
             cov = sum(weights.idf(t) for t in asked.terms & terms) / total
@@ -205,10 +207,6 @@ def candidates(
     for c in out:  # relative to the best window: no per-model constant
         c.features["window_sim"] -= top
     return out
-
-
-def _years(text: str) -> list[str]:
-    return re.findall(r"\b(?:19|20)\d\d\b", text)
 
 
 QUESTION_FEATURES = (

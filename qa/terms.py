@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable
 
 from index.lexical import tokenize
 from ingest.models import Chunk
 
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 STEM = 5  # the least two forms of one word share at their start ...
 ENDING = 2  # ... after which each has at most this many letters of its own
 
@@ -84,13 +86,31 @@ class TermWeights:
 
 
 class PassageTerms:
-    """Each passage's terms (with the sentences introducing its table) and each of its
-    sentences' terms: tokenised once per index version, the first time a question needs them,
-    never again per question."""
+    """Each passage's terms (with the sentences introducing its table), each of its
+    sentences' terms, its sentence windows and its years: worked out once per index version,
+    the first time a question needs them, never again per question."""
 
     def __init__(self) -> None:
         self._passages: dict[str, Forms] = {}
         self._sentences: dict[str, tuple[frozenset[str], ...]] = {}
+        self._windows: dict[str, list[tuple[int, int]]] = {}
+        self._years: dict[str, frozenset[str]] = {}
+
+    def windows(self, chunk: Chunk) -> list[tuple[int, int]]:
+        """The passage's sentence windows (see ``index.passages.window_spans``)."""
+        found = self._windows.get(chunk.id)
+        if found is None:
+            from index.passages import window_spans
+
+            found = self._windows[chunk.id] = window_spans(chunk)
+        return found
+
+    def years(self, chunk: Chunk) -> frozenset[str]:
+        """The years the passage mentions."""
+        found = self._years.get(chunk.id)
+        if found is None:
+            found = self._years[chunk.id] = frozenset(_YEAR.findall(chunk.text))
+        return found
 
     def passage(self, chunk: Chunk) -> Forms:
         found = self._passages.get(chunk.id)
