@@ -5,7 +5,9 @@ their vectors come from the embedding cache). A changed file is a new edition: i
 old one entirely. A file with the same content as another report is a duplicate and is not
 indexed (the report indexed before keeps it; else the first by name). A new version is
 written under a temporary name, renamed when complete, and only then made CURRENT, so a crash
-or kill at any point leaves the served version intact.
+or kill at any point leaves the served version intact. With ``VRAAGBAAK_STORE=qdrant`` the
+version's vectors and BM25 go into a new Qdrant collection named in its folder before it is
+made; pruning a version drops its collection (see :mod:`index.qdrant`).
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ import hashlib
 import json
 import logging
 import os
+import shutil
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +28,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from index import background as bg
 from index import layout
 from index.abbrev import find_abbreviations
-from index.assemble import assemble, units_to_embed
+from index.assemble import Assembled, QdrantTarget, assemble, units_to_embed
 from index.cache import EmbeddingCache
 from index.embedders import Embedder
 from index.manifest import DocumentEntry, Manifest, utc_now
@@ -123,7 +126,7 @@ def reindex(
     report = ReindexReport()
     background = bg.load_background(settings.background)  # a bad file fails before any work
     with layout.reindex_lock(root):
-        layout.prune(root)
+        layout.prune(root, release=_release(settings))
         manifest, old_chunks = _previous(root)
         if manifest and (
             manifest.embedder != embedder.name  # vectors of another model can't mix
@@ -201,6 +204,7 @@ def reindex(
             or any(s in old_docs for s, _ in report.duplicates)  # an edition became a copy
             or manifest is None
             or manifest.background != bg.digest(background)
+            or _store_of(manifest) != settings.store  # vectors move to the other store
         )
         report.chunks = len(chunks)
         if not report.changed:
@@ -215,6 +219,20 @@ def reindex(
     return report
 
 
+def _store_of(manifest: Manifest | None) -> str | None:
+    if manifest is None:
+        return None
+    return "qdrant" if manifest.store == "qdrant" else "faiss"
+
+
+def _release(settings: Settings) -> Callable[[Path], bool]:
+    """What to free before a pruned version's folder goes: its Qdrant collection, if any
+    (whatever the store configured now: a version built in Qdrant is dropped from it)."""
+    from index import qdrant
+
+    return qdrant.release(qdrant.Qdrant.from_settings(settings))
+
+
 def _write_version(
     settings: Settings,
     embedder: Embedder,
@@ -224,30 +242,6 @@ def _write_version(
     progress: bool,
 ) -> tuple[str, int]:
     root = settings.index_dir
-    cache = EmbeddingCache(root / "embeddings.sqlite")
-    try:
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            disable=not progress,
-            transient=True,
-        ) as bar:
-            task = bar.add_task(
-                "embedding passages, windows and background",
-                total=units_to_embed(chunks, background),
-            )
-            built = assemble(
-                chunks,
-                embedder,
-                cache,
-                background,
-                ann_threshold=settings.ann_threshold,
-                progress=lambda n: bar.advance(task, n),
-            )
-    finally:
-        cache.close()
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
     digest = hashlib.sha1("".join(c.id for c in chunks).encode()).hexdigest()[:8]
     vdir = layout.versions_dir(root)
@@ -257,7 +251,14 @@ def _write_version(
         name = f"{stamp}-{digest}-{n}"
     tmp = vdir / f".tmp-{name}-{os.getpid()}"
     tmp.mkdir(parents=True)
-    built.save(tmp)
+    try:
+        built = _build(settings, embedder, chunks, background, progress, name, tmp)
+        built.save(tmp)
+        built.close()  # local mode: another process may serve it once it is CURRENT
+    except BaseException:  # nothing of a failed build stays (of a killed one: the next prune)
+        if _release(settings)(tmp):
+            shutil.rmtree(tmp, ignore_errors=True)
+        raise
     Manifest(
         name=name,
         embedder=embedder.name,
@@ -273,3 +274,46 @@ def _write_version(
     os.replace(tmp, vdir / name)
     layout.switch_current(root, name)
     return name, built.computed
+
+
+def _build(
+    settings: Settings,
+    embedder: Embedder,
+    chunks: list[Chunk],
+    background: list[str],
+    progress: bool,
+    name: str,
+    folder: Path,
+) -> Assembled:
+    """Embed and index the version ``name`` (Qdrant: into a collection named in ``folder``)."""
+    target = None
+    if settings.store == "qdrant":
+        from index import qdrant
+
+        where = qdrant.Qdrant.from_settings(settings)
+        target = QdrantTarget(where, qdrant.reserve(where, folder, settings.qdrant_prefix, name))
+    cache = EmbeddingCache(settings.index_dir / "embeddings.sqlite")
+    try:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            disable=not progress,
+            transient=True,
+        ) as bar:
+            task = bar.add_task(
+                "embedding passages, windows and background",
+                total=units_to_embed(chunks, background),
+            )
+            return assemble(
+                chunks,
+                embedder,
+                cache,
+                background,
+                ann_threshold=settings.ann_threshold,
+                progress=lambda n: bar.advance(task, n),
+                target=target,
+            )
+    finally:
+        cache.close()

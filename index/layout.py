@@ -3,7 +3,9 @@
 data/index/
   CURRENT                 name of the served version (replaced atomically)
   versions/<name>/        chunks.jsonl, vectors.faiss, owners.npy, bm25/, manifest.json
+                          (store qdrant: qdrant.json and lexical.json instead of vectors and bm25)
   versions/.tmp-<name>/   a version being built (ignored until renamed)
+  qdrant/<collection>/    local-mode Qdrant collections (store qdrant without a server URL)
   embeddings.sqlite       embedding cache
   reindex.lock
 """
@@ -14,7 +16,7 @@ import contextlib
 import fcntl
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from vraagbaak.errors import ReindexBusyError
@@ -73,15 +75,19 @@ def reindex_lock(root: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def prune(root: Path, keep: int = KEEP_VERSIONS) -> None:
-    """Delete unfinished builds and all but the newest ``keep`` versions (never CURRENT)."""
+def prune(
+    root: Path, keep: int = KEEP_VERSIONS, release: Callable[[Path], bool] | None = None
+) -> None:
+    """Delete unfinished builds and all but the newest ``keep`` versions (never CURRENT).
+
+    ``release(folder)`` is called first for each, to free what the version holds outside its
+    folder (a Qdrant collection); when it returns False the folder stays, to be tried again."""
     vdir = versions_dir(root)
     if not vdir.is_dir():
         return
     current = current_name(root)
-    for tmp in vdir.glob(".tmp-*"):
-        shutil.rmtree(tmp, ignore_errors=True)
     done = sorted((p for p in vdir.iterdir() if not p.name.startswith(".")), key=lambda p: p.name)
-    for old in done[:-keep]:
-        if old.name != current:
-            shutil.rmtree(old, ignore_errors=True)
+    doomed = list(vdir.glob(".tmp-*")) + [old for old in done[:-keep] if old.name != current]
+    for folder in doomed:
+        if release is None or release(folder):
+            shutil.rmtree(folder, ignore_errors=True)

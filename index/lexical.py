@@ -6,9 +6,11 @@ import logging
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
+
+from index.sparse import K1, B
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 # words that turn a question or a sentence around: never dropped as stopwords
@@ -65,36 +67,60 @@ def tokenize(text: str) -> list[str]:
     return list(_stemmer().stemWords(words))
 
 
+EMPTY = "_"  # the one token of a passage with no terms (bm25s needs one)
+
+
+def passage_tokens(text: str) -> list[str]:
+    """A passage's terms as the lexical index counts them."""
+    return tokenize(text) or [EMPTY]
+
+
+class Lexical(Protocol):
+    """BM25 over the passages (ids are passage positions)."""
+
+    def scores(self, query: str) -> np.ndarray:
+        """The score of every passage (zeros when no term is known)."""
+        ...
+
+    def top(self, query: str, k: int, document_id: str | None = None) -> dict[int, float]:
+        """The ``k`` best passages with a positive score (of that report only, with
+        ``document_id``); of equal scores the earlier passage."""
+        ...
+
+    def known(self, term: str) -> bool: ...
+
+
 class LexicalIndex:
-    """BM25 over the passages; scores for every passage, for fusion.
+    """BM25 over the passages (bm25s); scores for every passage, for fusion.
 
     >>> idx = LexicalIndex.build(["Veilig Thuis meldingen", "vrouwenopvang"])
     >>> int(idx.scores("meldingen").argmax())
     0
     """
 
-    def __init__(self, retriever: Any, size: int) -> None:
+    def __init__(self, retriever: Any, size: int, documents: np.ndarray | None = None) -> None:
         self._bm25 = retriever
         self._size = size
         self._vocab: dict[str, int] = getattr(retriever, "vocab_dict", {}) or {}
+        self.documents = documents  # the report of each passage, for document filters
 
     @classmethod
-    def build(cls, texts: list[str]) -> LexicalIndex:
+    def build(cls, texts: list[str], documents: np.ndarray | None = None) -> LexicalIndex:
         bm25s = _bm25s()
         if not texts:  # an index with no reports left is empty, not an error
-            return cls(None, 0)
-        tokens = [tokenize(t) or ["_"] for t in texts]
-        retriever = bm25s.BM25(k1=1.2, b=0.75)
+            return cls(None, 0, documents)
+        tokens = [passage_tokens(t) for t in texts]
+        retriever = bm25s.BM25(k1=K1, b=B)
         retriever.index(tokens, show_progress=False)
-        return cls(retriever, len(texts))
+        return cls(retriever, len(texts), documents)
 
     @classmethod
-    def load(cls, path: Path, size: int) -> LexicalIndex:
+    def load(cls, path: Path, size: int, documents: np.ndarray | None = None) -> LexicalIndex:
         bm25s = _bm25s()
         if size == 0:
-            return cls(None, 0)
+            return cls(None, 0, documents)
         retriever = bm25s.BM25.load(str(path), mmap=True, show_progress=False)
-        return cls(retriever, size)
+        return cls(retriever, size, documents)
 
     def save(self, path: Path) -> None:
         if self._bm25 is None:
@@ -108,6 +134,15 @@ class LexicalIndex:
         if not terms or not self._size:
             return np.zeros(self._size, np.float32)
         return np.asarray(self._bm25.get_scores(terms), dtype=np.float32)
+
+    def top(self, query: str, k: int, document_id: str | None = None) -> dict[int, float]:
+        scores = self.scores(query)
+        if document_id is not None:
+            if self.documents is None:
+                raise ValueError("this index was built without the report of each passage")
+            scores = np.where(self.documents == document_id, scores, np.float32(0))
+        best = np.argsort(-scores, kind="stable")[:k]
+        return {int(i): float(scores[i]) for i in best if scores[i] > 0}
 
     def known(self, term: str) -> bool:
         return term in self._vocab

@@ -63,3 +63,11 @@ def dense_units(
                 texts.append(f"{leaf}\n{w}" if with_section and leaf else w)
                 owners.append(i)
     return texts, np.asarray(owners, dtype=np.int64)
+
+
+def vector_documents(chunks: list[Chunk], owners: np.ndarray | None = None) -> np.ndarray:
+    """The report of each vector (``owners``: the passage of each), or of each passage."""
+    docs = np.asarray([c.document_id for c in chunks], dtype=str)
+    if owners is None:
+        return docs
+    return docs[np.asarray(owners, dtype=np.int64)] if len(docs) else np.asarray([], dtype=str)

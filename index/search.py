@@ -1,4 +1,4 @@
-"""Hybrid search over one loaded index version: dense (FAISS) + Dutch BM25, fused.
+"""Hybrid search over one loaded index version: dense (FAISS or Qdrant) + Dutch BM25, fused.
 
 Two fusions are offered and compared by the evaluation runner: reciprocal-rank fusion and
 score fusion (each retriever's candidate scores min-max normalised, then weighted).
@@ -16,13 +16,15 @@ import numpy as np
 from index import layout
 from index.abbrev import Abbreviations, expand_query
 from index.embedders import Embedder
-from index.lexical import LexicalIndex
+from index.lexical import Lexical, LexicalIndex
 from index.manifest import Manifest
+from index.passages import vector_documents
 from index.sources import public_source
 from index.store import FaissStore, VectorStore
 from ingest.lang import detect_language
 from ingest.models import Chunk
 from vraagbaak.errors import EmbedderMismatchError, IndexNotBuiltError, NotFoundError
+from vraagbaak.settings import Settings, get_settings
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,8 @@ class Hit:
 
 
 class Snapshot:
-    """One index version loaded in memory (FAISS and BM25 memory-mapped)."""
+    """One index version loaded in memory (FAISS and BM25 memory-mapped, or a Qdrant
+    collection)."""
 
     def __init__(
         self,
@@ -70,7 +73,7 @@ class Snapshot:
         manifest: Manifest,
         chunks: list[Chunk],
         store: VectorStore,
-        lexical: LexicalIndex,
+        lexical: Lexical,
         owners: np.ndarray | None = None,
         background: np.ndarray | None = None,
     ) -> None:
@@ -97,6 +100,10 @@ class Snapshot:
         for i, c in enumerate(chunks):
             positions.setdefault(c.document_id, []).append(i)
         self.by_document = {d: np.asarray(ids, np.int64) for d, ids in positions.items()}
+        # how many vectors (passages and windows) each report has
+        self.vectors_of: Counter[str] = Counter(
+            chunks[int(o)].document_id for o in self.owners if 0 <= o < len(chunks)
+        )
         # the languages passages are written in (a stray misdetection aside)
         counts = Counter(c.lang for c in chunks)
         self.languages = {lang for lang, n in counts.items() if n >= max(5, 0.02 * len(chunks))}
@@ -121,7 +128,9 @@ class Snapshot:
         )
 
     @classmethod
-    def load(cls, root: Path, embedder: Embedder) -> Snapshot:
+    def load(cls, root: Path, embedder: Embedder, settings: Settings | None = None) -> Snapshot:
+        """The CURRENT version of the index folder ``root``, in the store it was built in
+        (``settings``, by default the process's, say how to reach Qdrant)."""
         version = layout.current_dir(root)
         if version is None:
             raise IndexNotBuiltError(
@@ -136,10 +145,23 @@ class Snapshot:
             )
         with open(version / layout.CHUNKS) as fh:
             chunks = [Chunk.from_dict(json.loads(line)) for line in fh]
-        store = FaissStore.load(version / layout.VECTORS)
-        lexical = LexicalIndex.load(version / layout.BM25, len(chunks))
         owners_path = version / layout.OWNERS
         owners = np.load(owners_path) if owners_path.exists() else None
+        store: VectorStore
+        lexical: Lexical
+        if manifest.store == "qdrant":
+            from index import qdrant
+
+            where = qdrant.Qdrant.from_settings(settings or get_settings(), root)
+            store, lexical = qdrant.load(
+                where, version, len(chunks), manifest.vectors, manifest.dim
+            )
+        else:
+            per_vector = owners if owners is not None else np.arange(len(chunks))
+            store = FaissStore.load(version / layout.VECTORS, vector_documents(chunks, per_vector))
+            lexical = LexicalIndex.load(
+                version / layout.BM25, len(chunks), vector_documents(chunks)
+            )
         background_path = version / layout.BACKGROUND
         background = np.load(background_path) if background_path.exists() else None
         return cls(version.name, manifest, chunks, store, lexical, owners, background)
@@ -228,7 +250,8 @@ class Searcher:
         dense_z = 0.0
         background = None
         best_window: dict[int, int] = {}
-        pool = n if allowed is not None else min(n, max(cfg.candidates, top_k))
+        # with a document filter every passage of the report is a candidate
+        pool = len(allowed) if allowed is not None else min(n, max(cfg.candidates, top_k))
         expanded = self.expand(query, document_id)
         dense: dict[int, float] = {}
         lexical: dict[int, float] = {}
@@ -237,7 +260,8 @@ class Searcher:
             if snap.background is not None:
                 background = float((snap.background @ qv).max())
             per_passage = len(snap.owners) / n
-            scores, ids = snap.store.search(qv[None, :], int(pool * per_passage) + 1)
+            k = snap.vectors_of[document_id] if document_id else int(pool * per_passage) + 1
+            scores, ids = snap.store.search(qv[None, :], k, document_id or None)
             valid = scores[0][ids[0] >= 0]
             if len(valid) > 2 and float(valid.std()) > 0:
                 dense_z = float((valid[0] - valid.mean()) / valid.std())
@@ -248,10 +272,8 @@ class Searcher:
                     dense[owner] = float(score)
                     best_window[owner] = int(snap.window_of[i])
         if cfg.mode in ("hybrid", "lexical"):
-            all_scores = snap.lexical.scores(expanded)
-            top = np.argsort(-all_scores, kind="stable")[:pool]
-            lexical = {int(i): float(all_scores[i]) for i in top if all_scores[i] > 0}
-        if allowed is not None:
+            lexical = snap.lexical.top(expanded, pool, document_id or None)
+        if allowed is not None:  # the stores filter already; this guards the contract
             keep = set(allowed.tolist())
             dense = {i: s for i, s in dense.items() if i in keep}
             lexical = {i: s for i, s in lexical.items() if i in keep}

@@ -1,4 +1,5 @@
-"""Vector stores behind a Protocol; FAISS exact inner product, HNSW past a size threshold."""
+"""Vector stores behind a Protocol; FAISS exact inner product, HNSW past a size threshold
+(Qdrant: :mod:`index.qdrant`)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,12 @@ class VectorStore(Protocol):
 
     def __len__(self) -> int: ...
 
-    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]: ...
+    def search(
+        self, queries: np.ndarray, k: int, document_id: str | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Per query, the ``k`` best (scores, vector ids), best first; with ``document_id``
+        only that report's vectors. Rows are padded with id -1 when fewer are found."""
+        ...
 
     def vectors(self, ids: np.ndarray) -> np.ndarray:
         """The stored vectors with these ids (one row each)."""
@@ -35,12 +41,15 @@ class FaissStore:
     HNSW_M = 32
     HNSW_EF_SEARCH = 128
 
-    def __init__(self, index: Any, kind: str) -> None:
+    def __init__(self, index: Any, kind: str, documents: np.ndarray | None = None) -> None:
         self._index = index
         self.kind = kind
+        self.documents = documents  # the report of each vector, for document filters
 
     @classmethod
-    def build(cls, vectors: np.ndarray, ann_threshold: int) -> FaissStore:
+    def build(
+        cls, vectors: np.ndarray, ann_threshold: int, documents: np.ndarray | None = None
+    ) -> FaissStore:
         import faiss
 
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
@@ -56,10 +65,10 @@ class FaissStore:
             kind = "flat"
         if len(vectors):
             index.add(vectors)
-        return cls(index, kind)
+        return cls(index, kind, documents)
 
     @classmethod
-    def load(cls, path: Path) -> FaissStore:
+    def load(cls, path: Path, documents: np.ndarray | None = None) -> FaissStore:
         import faiss
 
         index: Any
@@ -71,7 +80,7 @@ class FaissStore:
         if kind == "hnsw":
             hnsw: Any = faiss.downcast_index(index)
             hnsw.hnsw.efSearch = cls.HNSW_EF_SEARCH
-        return cls(index, kind)
+        return cls(index, kind, documents)
 
     def __len__(self) -> int:
         return int(self._index.ntotal)
@@ -82,11 +91,26 @@ class FaissStore:
             return np.zeros((0, self._index.d), dtype=np.float32)
         return np.asarray(self._index.reconstruct_batch(ids))
 
-    def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    def search(
+        self, queries: np.ndarray, k: int, document_id: str | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         k = max(1, min(k, len(self)))
         q = np.ascontiguousarray(np.atleast_2d(queries), dtype=np.float32)
-        scores, ids = self._index.search(q, k)
-        return scores, ids
+        if document_id is None:
+            scores, ids = self._index.search(q, k)
+            return scores, ids
+        if self.documents is None:
+            raise ValueError("this store was built without the report of each vector")
+        # FAISS cannot filter by report: rank every vector, keep the report's best k
+        scores, ids = self._index.search(q, len(self))
+        out_scores = np.full((len(q), k), np.finfo(np.float32).min, dtype=np.float32)
+        out_ids = np.full((len(q), k), -1, dtype=np.int64)
+        for row in range(len(q)):
+            valid = ids[row] >= 0
+            mine = np.flatnonzero(valid)[self.documents[ids[row][valid]] == document_id][:k]
+            out_scores[row, : len(mine)] = scores[row, mine]
+            out_ids[row, : len(mine)] = ids[row, mine]
+        return out_scores, out_ids
 
     def save(self, path: Path) -> None:
         import faiss

@@ -63,9 +63,65 @@ def grevio_doc(corpus_path: Path) -> Document:
     return ingest_file(corpus_path)
 
 
+# The API, reindex and crash tests that run on both stores (VRAAGBAAK_STORE): the default,
+# FAISS, and Qdrant in qdrant-client's local mode. Every other test runs on FAISS only.
+BOTH_STORES = {
+    "tests/app/test_api.py": [
+        "test_readyz_is_503_until_an_index_exists_then_picks_it_up",
+        "test_ask_answers_with_cited_passages",
+        "test_ask_citations_point_into_the_cleaned_report",
+        "test_filters_document_id_restricts_the_passages",
+        "test_search_takes_the_document_filter_too",
+        "test_a_filtered_question_uses_that_reports_abbreviations",
+        "test_search_returns_ranked_passages",
+        "test_upload_a_text_report_then_it_is_found",
+        "test_upload_with_an_existing_name_replaces_the_report",
+        "test_delete_a_report",
+        "test_reindex_on_request",
+        "test_questions_are_answered_while_a_reindex_runs",
+        "test_reindex_while_another_process_holds_the_lock_is_409",
+    ],
+    "tests/app/test_documents.py": ["test_a_new_edition_replaces_the_old_one_entirely"],
+    "tests/app/test_reindexer.py": [
+        "test_a_file_added_during_a_real_reindex_is_indexed_by_the_rerun"
+    ],
+    "tests/index/test_builder.py": [
+        "test_first_reindex_adds_both_reports",
+        "test_second_reindex_is_a_noop",
+        "test_new_report_embeds_only_its_own_passages",
+        "test_modified_report_is_replaced_and_old_chunks_dropped",
+        "test_a_new_edition_leaves_nothing_of_the_old_one",
+        "test_deleted_report_is_removed",
+        "test_unreadable_indexed_report_keeps_its_old_chunks",
+        "test_three_forced_reindexes_in_one_second",
+        "test_removing_every_report_leaves_an_empty_index",
+    ],
+    "tests/index/test_crash.py": [
+        "test_kill_while_embedding_keeps_old_index",
+        "test_kill_while_writing_version_keeps_old_index",
+    ],
+    "tests/index/test_search.py": ["test_modes_find_the_csg_passage", "test_document_filter"],
+}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    path, _, name = metafunc.definition.nodeid.partition("::")
+    if name in BOTH_STORES.get(path, ()):
+        metafunc.parametrize("store", ["faiss", "qdrant"], indirect=True)
+
+
+@pytest.fixture
+def store(request: pytest.FixtureRequest) -> str:
+    """The store the test's index is built in (see BOTH_STORES)."""
+    return str(getattr(request, "param", "faiss"))
+
+
 @pytest.fixture(autouse=True)
-def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
+def isolated_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store: str
+) -> Iterator[Settings]:
     """Every test gets its own corpus and data folders and the fake embedder."""
+    monkeypatch.setenv("VRAAGBAAK_STORE", store)
     monkeypatch.setenv("VRAAGBAAK_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("VRAAGBAAK_CORPUS_DIR", str(tmp_path / "corpus"))
     monkeypatch.setenv("VRAAGBAAK_EMBEDDER", "fake")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -41,6 +42,25 @@ class Settings(BaseSettings):
     ann_threshold: int = Field(
         200_000, ge=1, description="Vectors above which an approximate (HNSW) index is used"
     )
+    store: Literal["faiss", "qdrant"] = Field(
+        "faiss",
+        description="Where an index version's vectors and lexical index live: 'faiss' (files "
+        "in the index folder, one process) or 'qdrant' (a Qdrant collection per version)",
+    )
+    qdrant_url: str | None = Field(
+        None,
+        description="Qdrant server or cluster (http://host:6333); unset: qdrant-client's local "
+        "mode, a pure-Python stand-in for tests and small set-ups",
+    )
+    qdrant_api_key: SecretStr | None = Field(None, description="API key of the Qdrant server")
+    qdrant_path: Path | None = Field(
+        None, description="Folder of local-mode collections; unset: <index folder>/qdrant"
+    )
+    qdrant_prefix: str = Field(
+        "vraagbaak",
+        pattern=r"^[A-Za-z0-9_-]{1,64}$",
+        description="Collections are named <prefix>-<index version>",
+    )
     abstain_threshold: float | None = Field(
         None,
         ge=0,
@@ -59,6 +79,11 @@ class Settings(BaseSettings):
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"
+
+    @property
+    def qdrant_local_dir(self) -> Path:
+        """Where local-mode collections live (one folder each)."""
+        return self.qdrant_path or self.index_dir / "qdrant"
 
     @property
     def max_file_bytes(self) -> int:
