@@ -245,10 +245,12 @@ def _write_version(
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
     digest = hashlib.sha1("".join(c.id for c in chunks).encode()).hexdigest()[:8]
     vdir = layout.versions_dir(root)
-    name, n = f"{stamp}-{digest}", 1
-    while (vdir / name).exists():  # same passages within the same second: number the versions
-        n += 1
-        name = f"{stamp}-{digest}-{n}"
+    base = f"{stamp}-{digest}"
+    # the same passages within the same second: number the versions, past every number used
+    # (also one pruned just now: a new version never takes an old one's name)
+    taken = [layout.version_order(p.name) for p in vdir.iterdir()] if vdir.is_dir() else []
+    n = max((k for b, k in taken if b == base), default=0) + 1
+    name = base if n == 1 else f"{base}-{n}"
     tmp = vdir / f".tmp-{name}-{os.getpid()}"
     tmp.mkdir(parents=True)
     try:

@@ -30,6 +30,15 @@ BACKGROUND = "background.npy"  # the background texts' vectors (see index.backgr
 KEEP_VERSIONS = 3
 
 
+def version_order(name: str) -> tuple[str, int]:
+    """How versions sort, oldest first: ``<stamp>-<digest>`` then ``-2``, ``-3`` ... ``-10``
+    (built again within the same second)."""
+    base, _, n = name.rpartition("-")
+    if base.count("-") == 1 and n.isdigit():
+        return base, int(n)
+    return name, 1
+
+
 def versions_dir(root: Path) -> Path:
     return root / "versions"
 
@@ -86,7 +95,10 @@ def prune(
     if not vdir.is_dir():
         return
     current = current_name(root)
-    done = sorted((p for p in vdir.iterdir() if not p.name.startswith(".")), key=lambda p: p.name)
+    done = sorted(
+        (p for p in vdir.iterdir() if not p.name.startswith(".")),
+        key=lambda p: version_order(p.name),
+    )
     doomed = list(vdir.glob(".tmp-*")) + [old for old in done[:-keep] if old.name != current]
     for folder in doomed:
         if release is None or release(folder):

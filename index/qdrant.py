@@ -133,7 +133,7 @@ class Qdrant:
         """As configured; local mode's folder defaults to ``<root>/qdrant`` (the index folder
         being built or served)."""
         key = settings.qdrant_api_key.get_secret_value() if settings.qdrant_api_key else None
-        local = settings.qdrant_path or (root or settings.index_dir) / "qdrant"
+        local = (settings.qdrant_path or root / "qdrant") if root else settings.qdrant_local_dir
         return cls(settings.qdrant_url, key, local, settings.ann_threshold)
 
     def exact(self, vectors: int) -> bool | None:
