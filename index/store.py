@@ -30,6 +30,16 @@ class VectorStore(Protocol):
     def save(self, path: Path) -> None: ...
 
 
+TIE_MARGIN = 16
+
+
+def _ties_by_id(scores: np.ndarray, ids: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each row best first, equal scores by ascending id (FAISS's own order among equal
+    scores is its heap's), cut to ``k``; padding (id -1) stays last."""
+    order = np.lexsort((np.where(ids < 0, np.iinfo(np.int64).max, ids), -scores), axis=1)[:, :k]
+    return np.take_along_axis(scores, order, 1), np.take_along_axis(ids, order, 1)
+
+
 class FaissStore:
     """A FAISS index: ``flat`` (exact) or ``hnsw`` (approximate, for large corpora).
 
@@ -97,12 +107,14 @@ class FaissStore:
         k = max(1, min(k, len(self)))
         q = np.ascontiguousarray(np.atleast_2d(queries), dtype=np.float32)
         if document_id is None:
-            scores, ids = self._index.search(q, k)
-            return scores, ids
+            # a few past k, so that equal scores at the cut go to the lower id, as in Qdrant
+            scores, ids = self._index.search(q, min(len(self), k + TIE_MARGIN))
+            return _ties_by_id(scores, ids, k)
         if self.documents is None:
             raise ValueError("this store was built without the report of each vector")
         # FAISS cannot filter by report: rank every vector, keep the report's best k
         scores, ids = self._index.search(q, len(self))
+        scores, ids = _ties_by_id(scores, ids, len(self))
         out_scores = np.full((len(q), k), np.finfo(np.float32).min, dtype=np.float32)
         out_ids = np.full((len(q), k), -1, dtype=np.int64)
         for row in range(len(q)):

@@ -295,3 +295,19 @@ def test_the_tests_run_on_both_stores_exist() -> None:
 def test_tokenize_is_the_analyzer_of_both_stores() -> None:
     """The sparse vectors use the lexical module's analyzer, not Qdrant's."""
     assert qdrant.tokenize is tokenize
+
+
+def test_equal_scores_go_to_the_lower_id_in_both_stores(tmp_path: Path) -> None:
+    """Ten copies of one vector: the cut at k keeps the lowest ids, whichever store."""
+    from index.store import FaissStore
+
+    rng = np.random.default_rng(3)
+    vectors = np.vstack([np.repeat(unit_rows(rng, 1, 8), 10, axis=0), unit_rows(rng, 5, 8)])
+    chunks = fake_chunks(["een"] * len(vectors))
+    store, _ = qdrant.build(
+        local(tmp_path), "ties", vectors, np.arange(len(vectors)), chunks, [""] * len(vectors)
+    )
+    faiss = FaissStore.build(vectors, ann_threshold=1000)
+    for s in (store, faiss):
+        _, ids = s.search(vectors[:1], 4)
+        assert ids[0].tolist() == [0, 1, 2, 3], s.kind
