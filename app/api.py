@@ -21,7 +21,7 @@ from fastapi.concurrency import run_in_threadpool
 from app.errors import install_error_handlers
 from app.metrics import Metrics, MetricsMiddleware
 from app.render import ask_response
-from app.routes import chat, documents, ops, questions, reading, reindex
+from app.routes import chat, chat_completions, documents, ops, questions, reading, reindex
 from app.service import Service
 from app.uploads import MULTIPART_ALLOWANCE, UploadLimit
 from index.embedders import Embedder
@@ -87,7 +87,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     app.state.settings = settings
     app.state.metrics = metrics
     install_error_handlers(app)
-    for module in (questions, documents, reading, reindex, ops, chat):
+    for module in (questions, chat_completions, documents, reading, reindex, ops, chat):
         app.include_router(module.router)
     app.add_middleware(
         UploadLimit,

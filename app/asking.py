@@ -10,13 +10,17 @@ True
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from app.cache import AnswerCache, CacheKey
 from app.serving import IndexHolder
 from index.search import Hit
 from qa import AskResult, ReadyIndex, answer, check_question
+from qa.conversation import standalone
 from vraagbaak.settings import Settings
+
+MAX_CONTEXT_TURNS = 10  # earlier questions of a conversation that are read, at most
 
 
 @dataclass(frozen=True)
@@ -37,21 +41,32 @@ class Asker:
         self.cache = cache
         self.settings = settings
 
-    def ask(self, question: str, top_k: int = 5, document_id: str | None = None) -> AskResult:
+    def ask(
+        self,
+        question: str,
+        top_k: int = 5,
+        document_id: str | None = None,
+        context: Sequence[str] = (),
+    ) -> AskResult:
+        """The answer; ``context``: the conversation's earlier questions (oldest first), which
+        a follow-up such as "En in 2017?" is read with (see :mod:`qa.conversation`)."""
         t0 = time.perf_counter()
         q = check_question(question, self.settings.max_question_chars)
+        earlier = [" ".join(c.split()) for c in context if c.strip()][-MAX_CONTEXT_TURNS:]
+        searched = standalone(q, earlier)
         ready = self.holder.current()  # kept to the end: a swap does not change this answer
-        key = CacheKey(q, top_k, document_id, ready.version)
+        key = CacheKey(searched, top_k, document_id, ready.version)
         cached = self.cache.get(key)
         if cached is not None:
-            return cached.again((time.perf_counter() - t0) * 1000)
+            return replace(cached.again((time.perf_counter() - t0) * 1000), question=q)
         result = answer(
             ready,
-            q,
+            searched,
             threshold=self.settings.abstain_threshold,
             top_k=top_k,
             document_id=document_id,
         )
+        result = replace(result, question=q, searched=searched)
         self.cache.put(key, result)
         return result
 

@@ -67,6 +67,8 @@ class ErrorCode(StrEnum):
                                       it; or its file is no longer the one indexed)
     ``passage_not_found``     404     the report has no passage with that id (the reader
                                       view's ``?passage=``: indexed again since)
+    ``model_not_found``       404     ``/v1/chat/completions`` names a model there is not
+                                      (``GET /v1/models`` lists them)
     ``method_not_allowed``    405     the endpoint exists, not with this method
     ``reindex_busy``          409     another process holds the reindex lock
     ``duplicate_report``      409     an upload has the same content as an indexed report
@@ -93,6 +95,7 @@ class ErrorCode(StrEnum):
     NOT_FOUND = "not_found"
     DOCUMENT_NOT_FOUND = "document_not_found"
     PASSAGE_NOT_FOUND = "passage_not_found"
+    MODEL_NOT_FOUND = "model_not_found"
     METHOD_NOT_ALLOWED = "method_not_allowed"
     REINDEX_BUSY = "reindex_busy"
     DUPLICATE_REPORT = "duplicate_report"
@@ -190,6 +193,42 @@ def error_response(
     return JSONResponse(body.model_dump(mode="json"), status_code=status, headers=headers)
 
 
+OPENAI_PREFIX = "/v1/"
+# OpenAI's error types by status; a request it cannot take is a 400 there, never a 422
+_OPENAI_TYPES = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    403: "permission_error",
+    404: "invalid_request_error",
+    409: "conflict_error",
+    413: "invalid_request_error",
+    415: "invalid_request_error",
+    429: "rate_limit_error",
+}
+
+
+def openai_error(status: int, code: ErrorCode, detail: str) -> JSONResponse:
+    """An error of the ``/v1`` endpoints, as OpenAI's clients expect it:
+    ``{"error": {"message", "type", "param", "code"}}``."""
+    status = 400 if status == 422 else status
+    kind = _OPENAI_TYPES.get(status, "server_error" if status >= 500 else "invalid_request_error")
+    param = detail.split(":", 1)[0] if ":" in detail and code == ErrorCode.INVALID_REQUEST else None
+    body = {"error": {"message": detail, "type": kind, "param": param, "code": code.value}}
+    return JSONResponse(body, status_code=status)
+
+
+def _respond(
+    request: Request,
+    status: int,
+    code: ErrorCode,
+    detail: str,
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    if request.url.path.startswith(OPENAI_PREFIX):
+        return openai_error(status, code, detail)
+    return error_response(status, code, detail, headers)
+
+
 def hide_paths(text: str, corpus_dir: Path, data_dir: Path) -> str:
     """``text`` without the server's absolute paths of the corpus and data folders (a file in
     the corpus is named relative to it, as everywhere in the API)."""
@@ -223,19 +262,19 @@ def install_error_handlers(app: FastAPI) -> None:
         settings = getattr(request.app.state, "settings", None)
         if settings is not None:  # e.g. a lock or a load error naming the data folder
             detail = hide_paths(detail, settings.corpus_dir, settings.data_dir)
-        return error_response(status, code, detail)
+        return _respond(request, status, code, detail)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
-        return error_response(422, ErrorCode.INVALID_REQUEST, _validation_message(exc))
+        return _respond(request, 422, ErrorCode.INVALID_REQUEST, _validation_message(exc))
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
         code = exc.code if isinstance(exc, ApiError) else None
         code = code or _BY_STATUS.get(exc.status_code, ErrorCode.HTTP_ERROR)
-        return error_response(exc.status_code, code, str(exc.detail), exc.headers)
+        return _respond(request, exc.status_code, code, str(exc.detail), exc.headers)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", extra={"path": request.url.path})
-        return error_response(500, ErrorCode.INTERNAL_ERROR, "unexpected error")
+        return _respond(request, 500, ErrorCode.INTERNAL_ERROR, "unexpected error")

@@ -100,6 +100,7 @@ def ask_response(result: AskResult) -> AskResponse:
     span = AnswerSpan(text=a.text, passage_id=a.passage_id, start=a.start, end=a.end) if a else None
     return AskResponse(
         question=result.question,
+        searched=result.searched or result.question,
         language=result.language,
         status=result.status,
         answerable=result.answerable,

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+
+def _unicode(v: str) -> str:
+    try:  # JSON can carry a lone surrogate (\ud800), which no text encoding can
+        v.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("not valid Unicode text (it holds a lone surrogate)") from None
+    return v
 
 
 class Filters(BaseModel):
@@ -33,15 +41,22 @@ class AskRequest(BaseModel):
     )
     top_k: int = Field(5, ge=1, le=50, strict=True, description="How many passages to return")
     filters: Filters | None = None
+    context: list[Annotated[str, StringConstraints(max_length=10_000)]] = Field(
+        default_factory=list,
+        max_length=50,
+        description="The conversation's earlier questions, oldest first: a follow-up such as "
+        "'En in 2017?' or 'Waarom?' is read in their light (the last ten count)",
+    )
 
     @field_validator("question")
     @classmethod
     def unicode_text(cls, v: str) -> str:
-        try:  # JSON can carry a lone surrogate (\ud800), which no text encoding can
-            v.encode("utf-8")
-        except UnicodeEncodeError:
-            raise ValueError("not valid Unicode text (it holds a lone surrogate)") from None
-        return v
+        return _unicode(v)
+
+    @field_validator("context")
+    @classmethod
+    def unicode_context(cls, v: list[str]) -> list[str]:
+        return [_unicode(c) for c in v]
 
 
 class Citation(BaseModel):
@@ -99,6 +114,10 @@ class Reason(BaseModel):
 
 class AskResponse(BaseModel):
     question: str
+    searched: str = Field(
+        description="What was searched: the question, or a follow-up read together with the "
+        "question it follows"
+    )
     language: str
     status: Literal["answered", "uncertain", "not_found"] = Field(
         description="answered: the answer sentence is the answer; uncertain: the likeliest "

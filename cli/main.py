@@ -338,6 +338,23 @@ def fit(
         raise _fail(exc) from None
 
 
+@cli.command("conversations")
+def conversations(
+    out_dir: Annotated[Path, typer.Option("--out", help="Report folder")] = Path("eval/out"),
+    embedder: EmbedderOpt = None,
+    data_dir: DataOpt = None,
+) -> None:
+    """Score follow-up questions (eval/conversations): recall@5 of each later turn asked
+    alone, with its conversation, and as its writer would ask it alone."""
+    from eval.conversations import run_conversations
+
+    settings = _settings(embedder, data_dir)
+    try:
+        out.print(run_conversations(settings, out_dir=out_dir), highlight=False)
+    except VraagbaakError as exc:
+        raise _fail(exc) from None
+
+
 @cli.command()
 def bench(
     out_dir: Annotated[Path, typer.Option("--out", help="Where to write bench.json")] = Path(

@@ -12,6 +12,14 @@ _KIND_WORDS = {
     "count": "aantal",
 }
 
+_KIND_WORDS_EN = {
+    "money": "amount",
+    "duration": "duration or term",
+    "date": "date or year",
+    "share": "percentage or share",
+    "count": "number",
+}
+
 
 @dataclass(frozen=True)
 class Doubt:
@@ -19,6 +27,24 @@ class Doubt:
 
     code: str  # off_topic | unknown_name | year | kind | counted | name | low_confidence
     detail: str = ""
+
+    def said_in(self, language: str) -> str:
+        """The reason in the question's language: English for ``en``, Dutch otherwise."""
+        return self.english if language == "en" else self.text
+
+    @property
+    def english(self) -> str:
+        d = self.detail
+        return {
+            "off_topic": "The question seems to be about another subject than the reports.",
+            "unknown_name": f"The reports nowhere mention {d}.",
+            "year": f"The passages found are not about {d}.",
+            "kind": f"The passages found give no {_KIND_WORDS_EN.get(d, d)} in answer to this "
+            "question.",
+            "counted": f"The passages found give no number of {d}.",
+            "name": f"The passages found are not about {d}.",
+            "low_confidence": "No passage fits the question well enough.",
+        }.get(self.code, "The reports do not seem to answer this question.")
 
     @property
     def text(self) -> str:

@@ -64,6 +64,7 @@ class AskResult:
     # against its passage; not_found: the reports do not answer (``doubt`` says why)
     status: str = "not_found"
     correct: float = 0.0  # the probability that the shown sentence holds the answer
+    searched: str = ""  # what was searched, when not the question (a follow-up made standalone)
 
     def again(self, took_ms: float) -> AskResult:
         """The same result served once more (from a cache)."""

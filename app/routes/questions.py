@@ -17,9 +17,10 @@ router = APIRouter(tags=["questions"])
 @router.post("/ask", response_model=AskResponse, responses=error_responses(404, 422, 503))
 def ask(body: AskRequest, asker: AskerDep, metrics: MetricsDep) -> AskResponse:
     """Answer a question with cited passages and the sentence that answers it;
-    ``filters.document_id`` keeps to one report (404 when no indexed report has that id)."""
+    ``filters.document_id`` keeps to one report (404 when no indexed report has that id);
+    ``context`` (the earlier questions) lets a follow-up question be understood."""
     doc = body.filters.document_id if body.filters else None
-    result = asker.ask(body.question, top_k=body.top_k, document_id=doc)
+    result = asker.ask(body.question, top_k=body.top_k, document_id=doc, context=body.context)
     metrics.record_question(result.answerable, result.doubt.code if result.doubt else None)
     return ask_response(result)
 

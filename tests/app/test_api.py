@@ -73,6 +73,7 @@ CITATION_KEYS = {
 }
 ASK_KEYS = {
     "question",
+    "searched",
     "language",
     "status",
     "answerable",
