@@ -169,7 +169,7 @@ def message_text(
     if response.status == "not_found" or not cited:
         return f"{words['not_found']} {why}".strip()
     sentence = lead or (f"{response.answer.text.strip()} [1]" if response.answer else "")
-    if response.status == "uncertain" and not lead:
+    if response.status == "uncertain":
         sentence = f"{words['uncertain']} {sentence}"
         if why:
             sentence += f"\n\n_{why}_"

@@ -21,6 +21,7 @@ from app.reindexer import Reindexer
 from app.service import Service
 from app.serving import IndexHolder
 from qa import ReadyIndex
+from qa.writer import AnswerWriter
 from vraagbaak.settings import Settings
 
 
@@ -53,7 +54,13 @@ def get_reindexer(service: ServiceDep) -> Reindexer:
     return service.reindexer
 
 
+def get_writer(service: ServiceDep) -> AnswerWriter | None:
+    """The answer model's client; None when VRAAGBAAK_LLM_URL is unset."""
+    return service.writer
+
+
 HolderDep = Annotated[IndexHolder, Depends(get_holder)]
+WriterDep = Annotated[AnswerWriter | None, Depends(get_writer)]
 
 
 def get_ready(holder: HolderDep) -> ReadyIndex:

@@ -113,6 +113,11 @@ class VraagbaakInfo(BaseModel):
     question: str = Field(description="What was searched (a follow-up made standalone)")
     index_version: str
     dropped_sentences: int = Field(0, description="Generated sentences that failed the check")
+    fallback: str | None = Field(
+        None,
+        description="With a configured answer model: why the answer is quoted instead "
+        "(every generated sentence failed the check, or the model failed)",
+    )
 
 
 class ChatCompletion(BaseModel):

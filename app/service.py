@@ -17,6 +17,7 @@ from index.batching import BatchingEmbedder
 from index.builder import reindex
 from index.embedders import Embedder, make_embedder
 from ingest.lang import warm_up
+from qa.writer import AnswerWriter, ChatWriter
 from vraagbaak.settings import Settings
 
 
@@ -30,10 +31,16 @@ class Service:
     cache: AnswerCache
     asker: Asker
     reindexer: Reindexer
+    writer: AnswerWriter | None = None  # writes the chat answer (VRAAGBAAK_LLM_URL)
 
     @classmethod
-    def start(cls, settings: Settings, embedder: Embedder | None = None) -> Service:
-        """Build the parts; ``embedder`` replaces the configured one (tests)."""
+    def start(
+        cls,
+        settings: Settings,
+        embedder: Embedder | None = None,
+        writer: AnswerWriter | None = None,
+    ) -> Service:
+        """Build the parts; ``embedder`` and ``writer`` replace the configured ones (tests)."""
         warm_up()
         # concurrent questions share embedding batches; reindexing embeds through it too
         shared = BatchingEmbedder(embedder or make_embedder(settings.embedder))
@@ -42,4 +49,8 @@ class Service:
         reindexer = Reindexer(
             lambda: reindex(settings, shared), on_done=holder.refresh, index_dir=settings.index_dir
         )
-        return cls(settings, shared, holder, cache, Asker(holder, cache, settings), reindexer)
+        if writer is None and settings.llm_url:
+            key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+            writer = ChatWriter(settings.llm_url, settings.llm_model, key, settings.llm_timeout_s)
+        asker = Asker(holder, cache, settings)
+        return cls(settings, shared, holder, cache, asker, reindexer, writer)

@@ -17,7 +17,8 @@
     │   ├── EmbedderMismatchError
     │   └── ReindexBusyError
     ├── QueryError               a question or search request is not acceptable
-    └── NotFoundError            a document id is unknown
+    ├── NotFoundError            a document id is unknown
+    └── WriterError              the configured answer model gave no usable answer
 
 Every message names the bad value, the reason and the fix.
 """
@@ -134,3 +135,8 @@ class QueryError(VraagbaakError):
 
 class NotFoundError(VraagbaakError):
     """A document id is unknown."""
+
+
+class WriterError(VraagbaakError):
+    """The answer model (``VRAAGBAAK_LLM_URL``) could not be reached or gave no usable
+    answer; the quoted answer is given instead."""

@@ -73,6 +73,22 @@ class Settings(BaseSettings):
         description="Texts on other subjects that off-topic questions are measured against: "
         "'builtin', a JSONL file of {\"text\": ...} lines, or 'none' to switch the check off",
     )
+    llm_url: str | None = Field(
+        None,
+        description="An OpenAI-compatible model server (http://host:8080/v1) that writes the "
+        "chat answer from the top passages, each sentence checked against them; unset: the "
+        "answer is quoted from the reports",
+    )
+    llm_model: str = Field("default", description="The model name sent to VRAAGBAAK_LLM_URL")
+    llm_api_key: SecretStr | None = Field(None, description="API key of VRAAGBAAK_LLM_URL")
+    llm_timeout_s: float = Field(30.0, gt=0, description="Time limit of one generated answer")
+    llm_support: float = Field(
+        0.8,
+        ge=-1,
+        le=1,
+        description="Similarity a generated sentence needs to the passage it cites (chosen on "
+        "the question sets by `python -m eval.grounding`)",
+    )
     query_cache_size: int = Field(1024, ge=0, description="Answers kept for repeated questions")
     log_level: str = Field("INFO", description="Logging level")
 

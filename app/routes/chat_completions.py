@@ -7,6 +7,8 @@ follow-up is understood. ``model`` chooses what is searched: ``vraagbaak`` (ever
 ``vraagbaak/<document id>`` (one report; each is listed by ``/v1/models``). The answer is the
 verdict of ``/ask`` (see :mod:`app.completions`); the sources arrive twice, as Markdown in
 the message and as structured ``citations`` (in the response, or in a stream's first chunk).
+With ``VRAAGBAAK_LLM_URL`` set, the answer is written by that model and checked sentence by
+sentence first (see :mod:`app.generated`); ``vraagbaak.mode`` says which answered.
 Errors answer OpenAI's ``{"error": {...}}`` object (see :mod:`app.errors`).
 """
 
@@ -24,6 +26,7 @@ from app.completions import (
     ALL_REPORTS,
     ConversationError,
     citations,
+    cited_passages,
     count_tokens,
     document_for,
     message_text,
@@ -32,8 +35,9 @@ from app.completions import (
     read_messages,
     reason_text,
 )
-from app.deps import AskerDep, HolderDep, MetricsDep
+from app.deps import AskerDep, HolderDep, MetricsDep, SettingsDep, WriterDep
 from app.errors import ApiError, ErrorCode
+from app.generated import EXTRACTIVE, generate
 from app.openai_schemas import (
     ChatCompletion,
     ChatCompletionChunk,
@@ -99,6 +103,8 @@ def chat_completions(
     asker: AskerDep,
     holder: HolderDep,
     metrics: MetricsDep,
+    writer: WriterDep,
+    settings: SettingsDep,
 ) -> JSONResponse | StreamingResponse:
     """Answer the last user message, with the earlier ones as its conversation."""
     if body.n != 1:
@@ -122,8 +128,12 @@ def chat_completions(
     )
     metrics.record_question(result.answerable, result.doubt.code if result.doubt else None)
     response = ask_response(result)
-    cited = citations(response, str(request.base_url))
-    text = message_text(response, cited, reason_text(result))
+    passages = cited_passages(response)
+    cited = citations(response, str(request.base_url), passages)
+    made = EXTRACTIVE
+    if writer is not None:
+        made = generate(writer, result, passages, holder.current(), settings.llm_support)
+    text = message_text(response, cited, reason_text(result), lead=made.lead)
     prompt = sum(count_tokens(m.text) for m in body.messages)
     usage = Usage(
         prompt_tokens=prompt,
@@ -133,9 +143,11 @@ def chat_completions(
     info = VraagbaakInfo(
         status=response.status,
         confidence=response.confidence,
-        mode="extractive",
+        mode=made.mode,
         question=response.searched,
         index_version=response.index_version,
+        dropped_sentences=made.dropped,
+        fallback=made.fallback,
     )
     ident, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
     if not body.stream:
