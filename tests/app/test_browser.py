@@ -14,6 +14,7 @@ import shutil
 import socket
 import threading
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -155,10 +156,13 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
 
 
 # -- helpers ---------------------------------------------------------------------------------
-def api_ask(base: str, question: str) -> dict[str, Any]:
+def api_ask(base: str, question: str, context: list[str] | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"question": question, "top_k": 5}
+    if context:
+        body["context"] = context
     request = urllib.request.Request(
         f"{base}/ask",
-        data=json.dumps({"question": question, "top_k": 5}).encode(),
+        data=json.dumps(body).encode(),
         headers={"Content-Type": "application/json"},
     )
     with LOCAL.open(request, timeout=10) as response:
@@ -179,13 +183,22 @@ def text_of(element: WebElement) -> str:
     return str(element.get_attribute("textContent"))
 
 
+# settled: no request under way, and the last turn is this question's, answered
 _SETTLED = """
 const results = document.getElementById('results');
 if (results.getAttribute('aria-busy') === 'true') return null;
 if (document.getElementById('error').textContent.trim()) return 'error';
-const asked = results.querySelector('.asked q');
-return asked && asked.textContent === arguments[0] ? 'result' : null;
+const turns = results.querySelectorAll('.turn');
+const last = turns[turns.length - 1];
+if (!last || last.classList.contains('pending')) return null;
+return last.querySelector('.asked q').textContent === arguments[0] ? 'result' : null;
 """
+
+
+def wait_settled(browser: WebDriver, question: str) -> str:
+    """'result' or 'error' once the page has settled on ``question``."""
+    outcome = WebDriverWait(browser, 20).until(lambda d: d.execute_script(_SETTLED, question))
+    return str(outcome)
 
 
 def ask_in_page(browser: WebDriver, field: WebElement, question: str) -> str:
@@ -193,16 +206,20 @@ def ask_in_page(browser: WebDriver, field: WebElement, question: str) -> str:
     field.clear()
     field.send_keys(question)
     field.send_keys(Keys.ENTER)
-    outcome = WebDriverWait(browser, 20).until(lambda d: d.execute_script(_SETTLED, question))
-    return str(outcome)
+    return wait_settled(browser, question)
 
 
-def save_screenshot(browser: WebDriver) -> None:
+def turns_of(browser: WebDriver) -> list[WebElement]:
+    """The conversation's turns, oldest first."""
+    return browser.find_elements(By.CSS_SELECTOR, "#results .turn")
+
+
+def save_screenshot(browser: WebDriver, path: Path = SCREENSHOT) -> None:
     height, chrome = browser.execute_script(
         "return [document.documentElement.scrollHeight, window.outerHeight - window.innerHeight]"
     )
     browser.set_window_size(1280, max(900, min(int(height) + int(chrome), 2400)))
-    browser.save_screenshot(str(SCREENSHOT))
+    browser.save_screenshot(str(path))
     browser.set_window_size(1280, 900)
 
 
@@ -257,8 +274,8 @@ def test_answer_is_highlighted_and_cited(browser: WebDriver, live_server: str) -
         _force_status(browser, "answered", "")
         assert ask_in_page(browser, field, CSG_QUESTION) == "result"
     answer = expected["answer"]
-    assert text_of(browser.find_element(By.CSS_SELECTOR, "#answer .answer-text")) == answer["text"]
-    meta = browser.find_element(By.ID, "meta").text
+    assert text_of(browser.find_element(By.CSS_SELECTOR, ".answer .answer-text")) == answer["text"]
+    meta = browser.find_element(By.CSS_SELECTOR, ".answer .meta").text
     assert "zekerheid" in meta and "ms" in meta
 
     marks = browser.find_elements(By.CSS_SELECTOR, "mark.answer-highlight")
@@ -292,7 +309,7 @@ def test_answer_is_highlighted_and_cited(browser: WebDriver, live_server: str) -
 
     reports = [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#documents li.document")]
     assert sorted(reports) == ["Notitie b (1 pagina)", "Rapport a (2 pagina's)"]
-    assert not browser.find_elements(By.ID, "not-found")
+    assert not browser.find_elements(By.CSS_SELECTOR, ".not-found")
     assert browser.execute_script("return document.activeElement.id") == "question"
 
 
@@ -326,13 +343,13 @@ def test_not_found_state(browser: WebDriver, live_server: str) -> None:
     field = open_page(browser, live_server)
     _force_status(browser, "not_found", REASON)
     assert ask_in_page(browser, field, NONSENSE) == "result"
-    not_found = browser.find_element(By.ID, "not-found")
+    not_found = browser.find_element(By.CSS_SELECTOR, ".not-found")
     assert "Niet gevonden in de rapporten" in not_found.text
     reason = not_found.find_element(By.CSS_SELECTOR, "p.reason")
     assert reason.text == REASON  # why, in the API's words
     assert "dichtstbijzijnde" in not_found.text
-    assert not browser.find_elements(By.ID, "answer")
-    assert not browser.find_elements(By.ID, "uncertain")
+    assert not browser.find_elements(By.CSS_SELECTOR, ".answer")
+    assert not browser.find_elements(By.CSS_SELECTOR, ".uncertain")
     assert not browser.find_elements(By.CSS_SELECTOR, "mark.answer-highlight")
     muted = browser.find_elements(By.CSS_SELECTOR, "#results .muted .passage")
     assert len(muted) == 5  # the closest passages are still shown, muted
@@ -344,12 +361,12 @@ def test_uncertain_state_says_to_check_the_passage(browser: WebDriver, live_serv
     _force_status(browser, "uncertain", REASON)
     assert ask_in_page(browser, field, CSG_QUESTION) == "result"
     save_screenshot(browser)
-    box = browser.find_element(By.ID, "uncertain")
+    box = browser.find_element(By.CSS_SELECTOR, ".uncertain")
     assert "Mogelijk antwoord — controleer de passage" in box.text
     assert text_of(box.find_element(By.CSS_SELECTOR, ".answer-text")) == expected["answer"]["text"]
     assert box.find_element(By.CSS_SELECTOR, "p.reason").text == REASON
-    assert not browser.find_elements(By.ID, "answer")
-    assert not browser.find_elements(By.ID, "not-found")
+    assert not browser.find_elements(By.CSS_SELECTOR, ".answer")
+    assert not browser.find_elements(By.CSS_SELECTOR, ".not-found")
     # the likeliest sentence is marked in its passage, which is not muted
     marks = browser.find_elements(By.CSS_SELECTOR, "mark.answer-highlight")
     assert len(marks) == 1 and text_of(marks[0]) == expected["answer"]["text"]
@@ -385,6 +402,187 @@ def test_highlight_offsets_count_code_points(browser: WebDriver, odd_server: str
     after = browser.execute_script("return arguments[0].nextSibling.textContent", mark)
     assert before == passage["text"][: answer["start"]]
     assert after == passage["text"][answer["end"] :]
+
+
+# -- the conversation ------------------------------------------------------------------------
+OPVANG_QUESTION = "Hoeveel plaatsen telt de opvang voor slachtoffers van mensenhandel?"
+FOLLOW_UP = "En in 2017?"
+CONVERSATION_SCREENSHOT = SCREENSHOT.with_name("vraagbaak-conversation.png")
+
+# what the page sends to POST /ask, recorded as it goes (the request itself is unchanged)
+_RECORD_ASKS = """
+window.__asks = [];
+const real = window.fetch;
+window.fetch = (url, options) => {
+  if (String(url).endsWith("ask")) window.__asks.push(JSON.parse(options.body));
+  return real(url, options);
+};
+"""
+
+
+def asks_sent(browser: WebDriver) -> list[dict[str, Any]]:
+    return cast(list[dict[str, Any]], browser.execute_script("return window.__asks"))
+
+
+def asked(turn: WebElement) -> str:
+    return text_of(turn.find_element(By.CSS_SELECTOR, ".asked q"))
+
+
+def searched_line(turn: WebElement) -> str | None:
+    lines = turn.find_elements(By.CSS_SELECTOR, ".searched")
+    assert len(lines) <= 1
+    return text_of(lines[0]) if lines else None
+
+
+def linked_question(turn: WebElement) -> str:
+    """The question the turn's "Link" asks (its ``q``, decoded)."""
+    href = str(turn.find_element(By.CSS_SELECTOR, "a.turn-link").get_attribute("href"))
+    return question_of(href)
+
+
+def question_of(url: str) -> str:
+    (q,) = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)["q"]
+    return q
+
+
+def test_earlier_questions_stay_in_order(browser: WebDriver, live_server: str) -> None:
+    first, second = api_ask(live_server, CSG_QUESTION), api_ask(live_server, OPVANG_QUESTION)
+    assert first["searched"] == CSG_QUESTION and second["searched"] == OPVANG_QUESTION
+    field = open_page(browser, live_server)
+    assert ask_in_page(browser, field, CSG_QUESTION) == "result"
+    assert ask_in_page(browser, field, OPVANG_QUESTION) == "result"
+    save_screenshot(browser, CONVERSATION_SCREENSHOT)
+
+    turns = turns_of(browser)
+    assert [asked(t) for t in turns] == [CSG_QUESTION, OPVANG_QUESTION]
+    for turn, expected in zip(turns, [first, second], strict=True):
+        # each turn keeps its own answer, its highlight and its passages
+        assert expected["answer"] is not None
+        shown = turn.find_element(By.CSS_SELECTOR, ".answer-text")
+        assert text_of(shown) == expected["answer"]["text"]
+        (mark,) = turn.find_elements(By.CSS_SELECTOR, "mark.answer-highlight")
+        assert text_of(mark) == expected["answer"]["text"]
+        cards = turn.find_elements(By.CSS_SELECTOR, ".passage")
+        assert [c.get_attribute("data-passage-id") for c in cards] == [
+            p["id"] for p in expected["passages"]
+        ]
+        assert searched_line(turn) is None  # neither question was read as a follow-up
+        assert linked_question(turn) == expected["question"]
+    # a passage shown in both turns keeps one id per turn, and "naar de passage" its own
+    ids = browser.execute_script("return [...document.querySelectorAll('[id]')].map(e => e.id)")
+    assert len(ids) == len(set(ids))
+    to_passage = turns[1].find_element(By.XPATH, ".//a[. = 'naar de passage']")
+    target = str(to_passage.get_attribute("href")).rsplit("#", 1)[1]
+    assert turns[1].find_elements(By.ID, target)
+
+    # the newest is at the bottom, and in view
+    top, bottom = browser.execute_script(
+        "const box = arguments[0].getBoundingClientRect(); return [box.top, box.bottom]", turns[1]
+    )
+    assert 0 <= top < browser.execute_script("return innerHeight")
+    assert bottom <= browser.execute_script(
+        "return document.getElementById('ask-form').getBoundingClientRect().top"
+    )
+    assert question_of(browser.current_url) == OPVANG_QUESTION  # the address: the last one
+
+
+def test_a_follow_up_is_sent_with_the_earlier_question(
+    browser: WebDriver, live_server: str
+) -> None:
+    expected = api_ask(live_server, FOLLOW_UP, [CSG_QUESTION])
+    merged = expected["searched"]
+    assert merged != FOLLOW_UP and CSG_QUESTION in merged  # the server reads it as a follow-up
+    assert api_ask(live_server, FOLLOW_UP)["searched"] == FOLLOW_UP  # alone, it is not
+    field = open_page(browser, live_server)
+    browser.execute_script(_RECORD_ASKS)
+    assert ask_in_page(browser, field, CSG_QUESTION) == "result"
+    assert ask_in_page(browser, field, FOLLOW_UP) == "result"
+
+    sent = asks_sent(browser)
+    assert "context" not in sent[0]
+    assert sent[1]["context"] == [CSG_QUESTION]
+    first, follow_up = turns_of(browser)
+    assert searched_line(first) is None
+    assert asked(follow_up) == FOLLOW_UP  # the question as typed, then how it was read
+    assert searched_line(follow_up) == f"Gezocht als: {merged}"
+    cards = follow_up.find_elements(By.CSS_SELECTOR, ".passage")
+    assert [c.get_attribute("data-passage-id") for c in cards] == [
+        p["id"] for p in expected["passages"]
+    ]
+    # its link asks what was searched, so that it stands alone; so does the address bar
+    assert linked_question(follow_up) == merged
+    assert question_of(browser.current_url) == merged
+
+    follow_up.find_element(By.CSS_SELECTOR, "a.turn-link").click()
+    assert wait_settled(browser, merged) == "result"
+    (alone,) = turns_of(browser)
+    assert searched_line(alone) is None
+    cards = alone.find_elements(By.CSS_SELECTOR, ".passage")
+    assert [c.get_attribute("data-passage-id") for c in cards] == [
+        p["id"] for p in api_ask(live_server, merged)["passages"]
+    ]
+
+
+def test_new_conversation_clears_the_turns_and_the_context(
+    browser: WebDriver, live_server: str
+) -> None:
+    field = open_page(browser, live_server)
+    browser.execute_script(_RECORD_ASKS)
+    assert ask_in_page(browser, field, CSG_QUESTION) == "result"
+    assert question_of(browser.current_url) == CSG_QUESTION
+
+    new = browser.find_element(By.ID, "new-conversation")
+    assert new.text == "Nieuw gesprek" and new.get_attribute("type") == "button"
+    new.send_keys(Keys.ENTER)  # the keyboard reaches it
+    WebDriverWait(browser, 10).until(lambda d: not turns_of(d))
+    assert text_of(browser.find_element(By.ID, "results")) == ""
+    assert browser.execute_script("return document.activeElement.id") == "question"
+    assert browser.execute_script("return location.search") == ""
+
+    assert ask_in_page(browser, field, FOLLOW_UP) == "result"
+    assert "context" not in asks_sent(browser)[-1]
+    (turn,) = turns_of(browser)
+    assert asked(turn) == FOLLOW_UP
+    assert searched_line(turn) is None  # not read with the question before the new start
+
+
+def test_a_failed_question_leaves_the_conversation_as_it_was(
+    browser: WebDriver, live_server: str
+) -> None:
+    field = open_page(browser, live_server)
+    browser.execute_script(_RECORD_ASKS)
+    assert ask_in_page(browser, field, CSG_QUESTION) == "result"
+    browser.execute_script("arguments[0].removeAttribute('maxlength')", field)
+    too_long = "a " * 600
+    browser.execute_script("arguments[0].value = arguments[1]", field, too_long)
+    field.send_keys(Keys.ENTER)
+    error = browser.find_element(By.ID, "error")
+    WebDriverWait(browser, 20).until(lambda d: error.text.strip())
+    assert "1000" in error.text
+    assert [asked(t) for t in turns_of(browser)] == [CSG_QUESTION]
+    assert field.get_attribute("value") == too_long  # kept, to be corrected
+
+    assert ask_in_page(browser, field, FOLLOW_UP) == "result"
+    assert asks_sent(browser)[-1]["context"] == [CSG_QUESTION]  # the failed one is not in it
+    assert not error.text.strip()
+    assert [asked(t) for t in turns_of(browser)] == [CSG_QUESTION, FOLLOW_UP]
+
+
+def test_a_shared_link_asks_its_question_at_once(browser: WebDriver, live_server: str) -> None:
+    question = "Hoeveel Centra Seksueel Geweld (CSG's) zijn er & waar?"
+    expected = api_ask(live_server, question)
+    browser.get(f"{live_server}/?q={urllib.parse.quote(question)}")
+    assert wait_settled(browser, question) == "result"
+    (turn,) = turns_of(browser)
+    assert asked(turn) == question
+    assert searched_line(turn) is None
+    cards = turn.find_elements(By.CSS_SELECTOR, ".passage")
+    assert [c.get_attribute("data-passage-id") for c in cards] == [
+        p["id"] for p in expected["passages"]
+    ]
+    assert linked_question(turn) == question
+    assert question_of(browser.current_url) == question
+    assert browser.execute_script("return document.activeElement.id") == "question"
 
 
 # -- checking the source ---------------------------------------------------------------------
@@ -433,7 +631,7 @@ def test_the_source_link_opens_the_report_at_the_marked_passage(
     _force_status(browser, "answered", "")  # the answer box, whatever the fake index decides
     assert ask_in_page(browser, field, WAIT_QUESTION) == "result"
 
-    link = browser.find_element(By.CSS_SELECTOR, "#answer .answer-source a.source-link")
+    link = browser.find_element(By.CSS_SELECTOR, ".answer .answer-source a.source-link")
     assert link.get_attribute("target") == "_blank"
     assert "noopener" in str(link.get_attribute("rel")).split()
     assert "bron openen" in link.text
