@@ -8,14 +8,35 @@ Shares (of unanswerable questions, of errors) are not exported: derive them in P
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from qa.pipeline import STAGES
+
+# a stage takes from microseconds (fusion) to tens of milliseconds (embedding)
+STAGE_BUCKETS = (
+    0.0001,
+    0.00025,
+    0.0005,
+    0.001,
+    0.0025,
+    0.005,
+    0.01,
+    0.02,
+    0.03,
+    0.05,
+    0.1,
+    0.25,
+    0.5,
+    1,
+)
+
 
 class Metrics:
-    """Request counts and latency by route, index size, reindex outcome, abstentions."""
+    """Request counts and latency by route, index size, reindex outcome, abstentions, and
+    where the time of answering a question goes (by stage)."""
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
@@ -60,6 +81,24 @@ class Metrics:
             ["reason"],
             registry=r,
         )
+        self.stage_latency = Histogram(
+            "vraagbaak_ask_stage_seconds",
+            "Time spent per stage of answering a question that was not cached (POST /ask): "
+            + ", ".join(STAGES)
+            + "; the rest of vraagbaak_request_seconds is HTTP and the framework",
+            ["stage"],
+            buckets=STAGE_BUCKETS,
+            registry=r,
+        )
+        # bound once: a question observes each stage without a label lookup
+        self._stages = {stage: self.stage_latency.labels(stage) for stage in STAGES}
+
+    def record_stages(self, stages: Mapping[str, float]) -> None:
+        """Observe one question's stages (milliseconds, as ``AskResult.stages``)."""
+        for stage, ms in stages.items():
+            child = self._stages.get(stage)
+            if child is not None:
+                child.observe(ms / 1000)
 
     def record_question(self, answerable: bool, reason: str | None = None) -> None:
         self.questions.inc()

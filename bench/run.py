@@ -4,7 +4,9 @@ Measures, over the gold questions: /ask latency at concurrency 1 and throughput 
 concurrency 8, answers from the cache, full / no-op / add-one-report reindexing, server
 start-up time, peak memory and index size. The same figures for the baseline (fixed
 1,000-character splits, dense only, no batching or caching) give the ratios, and the
-embedder measured in-process gives the ceiling. Every request goes to 127.0.0.1 only.
+embedder measured in-process gives the ceiling. Where /ask's time goes is read off each
+answer's ``Server-Timing`` header (per stage of ``qa.pipeline.STAGES``). Every request goes
+to 127.0.0.1 only.
 """
 
 import json
@@ -34,6 +36,7 @@ from index.embedders import Embedder, make_embedder
 from index.passages import dense_units
 from ingest.pipeline import ingest_with_settings, iter_report_files
 from ingest.sentences import sentence_spans
+from qa.pipeline import STAGES
 from vraagbaak.errors import ConfigError
 from vraagbaak.settings import Settings
 
@@ -95,26 +98,75 @@ class Server:
         self._log.close()
 
 
-def _load(url: str, questions: list[str], concurrency: int) -> dict[str, float]:
-    """Send every question once at the given concurrency; latency percentiles and rate."""
+def server_timing(header: str) -> dict[str, float]:
+    """The milliseconds of a ``Server-Timing`` header, by name.
+
+    >>> server_timing("embed;dur=21.5, total;dur=23")
+    {'embed': 21.5, 'total': 23.0}
+    """
+    out: dict[str, float] = {}
+    for part in header.split(","):
+        name, _, duration = part.strip().partition(";dur=")
+        if name and duration:
+            out[name] = float(duration)
+    return out
+
+
+def breakdown(timings: list[dict[str, float]], latencies: list[float]) -> dict[str, Any]:
+    """Per stage: p50, p95 and its share of the client's latency (summed over the answers
+    that ran the stages: none from a cache); ``route`` is the route's time outside the
+    stages, ``http`` the rest (the server and the framework around the route, the
+    connection, the client)."""
+    rows: dict[str, list[float]] = {stage: [] for stage in STAGES}
+    rows["route"], rows["http"] = [], []
+    total = 0.0
+    for t, latency in zip(timings, latencies, strict=True):
+        if "total" not in t or not any(stage in t for stage in STAGES):
+            continue
+        total += latency
+        inside = 0.0
+        for stage in STAGES:
+            rows[stage].append(t.get(stage, 0.0))
+            inside += t.get(stage, 0.0)
+        rows["route"].append(max(0.0, t["total"] - inside))
+        rows["http"].append(max(0.0, latency - t["total"]))
+    total = total or 1.0
+    return {
+        name: {
+            "p50_ms": percentile(values, 50),
+            "p95_ms": percentile(values, 95),
+            "share": sum(values) / total,
+        }
+        for name, values in rows.items()
+        if values
+    }
+
+
+def _load(url: str, questions: list[str], concurrency: int) -> dict[str, Any]:
+    """Send every question once at the given concurrency; latency percentiles and rate,
+    and where the time went (when the server says, in ``Server-Timing``)."""
     latencies: list[float] = []
     with httpx.Client(base_url=url, timeout=60) as client:
 
-        def one(q: str) -> float:
+        def one(q: str) -> tuple[float, dict[str, float]]:
             t0 = time.perf_counter()
             r = client.post("/ask", json={"question": q, "top_k": 5})
             r.raise_for_status()
-            return (time.perf_counter() - t0) * 1000
+            return (time.perf_counter() - t0) * 1000, server_timing(
+                r.headers.get("server-timing", "")
+            )
 
         t0 = time.perf_counter()
         with ThreadPoolExecutor(concurrency) as pool:
-            latencies = list(pool.map(one, questions))
+            done = list(pool.map(one, questions))
         wall = time.perf_counter() - t0
+    latencies = [ms for ms, _ in done]
     return {
         "p50_ms": percentile(latencies, 50),
         "p95_ms": percentile(latencies, 95),
         "p99_ms": percentile(latencies, 99),
         "qps": len(questions) / wall,
+        "stages": breakdown([t for _, t in done], latencies),
     }
 
 
@@ -289,6 +341,7 @@ def run_bench(settings: Settings, out_dir: Path, quick: bool = False, cold: bool
     if again["embed_one_ms"] < first["embed_one_ms"]:
         result["ceiling"] = again
     result["ceiling_runs_ms"] = [first["embed_one_ms"], again["embed_one_ms"]]
+    result["ratios"] = ratios(result)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "bench.json").write_text(json.dumps(result, indent=1))
     return render(result)
@@ -356,4 +409,65 @@ def render(r: dict[str, Any]) -> str:
         f"({ri['vectors']} vectors at {ri['vectors_per_s_cold']:.2f}/s cold); "
         f"baseline reindex: {bi['note']}."
     )
+    lines += ["", *render_ratios(r), *render_stages(v)]
     return "\n".join(lines)
+
+
+def ratios(r: dict[str, Any]) -> dict[str, float]:
+    """The service against the bare embedder of the same run, on the same questions."""
+    v, c = r["vraagbaak"], r["ceiling"]
+    return {
+        "p50_over_embed_p50": v["c1"]["p50_ms"] / c["embed_one_ms"],
+        "p95_over_embed_p50": v["c1"]["p95_ms"] / c["embed_one_ms"],
+        "p95_over_embed_p95": v["c1"]["p95_ms"] / c["embed_one_p95_ms"],
+        "c8_share_of_embedder_rate": v["c8"]["qps"] / c["rate_qps"],
+    }
+
+
+def render_ratios(r: dict[str, Any]) -> list[str]:
+    x, c = ratios(r), r["ceiling"]
+    return [
+        "| against the bare embedder (same run, same questions) | ratio | target |",
+        "|---|---|---|",
+        f"| /ask p50 ÷ embed p50 ({c['embed_one_ms']:.1f} ms) | "
+        f"{x['p50_over_embed_p50']:.2f}x | <= 1.3x |",
+        f"| /ask p95 ÷ embed p50 | {x['p95_over_embed_p50']:.2f}x | <= 2x |",
+        f"| /ask p95 ÷ embed p95 ({c['embed_one_p95_ms']:.1f} ms) | "
+        f"{x['p95_over_embed_p95']:.2f}x | |",
+        f"| throughput c=8 ÷ embedder back to back ({c['rate_qps']:.1f} q/s) | "
+        f"{100 * x['c8_share_of_embedder_rate']:.0f}% | >= 80% |",
+    ]
+
+
+_STAGE_NAMES = {
+    "language": "language (detection)",
+    "embed": "embed (the question)",
+    "dense": "dense search",
+    "lexical": "lexical search (BM25)",
+    "fusion": "fusion (and the hits)",
+    "judge": "judge (question, sentence, doubt)",
+    "serialise": "serialise (to the response)",
+    "route": "the route, outside the stages",
+    "http": "HTTP and framework",
+}
+
+
+def render_stages(v: dict[str, Any]) -> list[str]:
+    """Where /ask's time goes, at concurrency 1 and 8 (empty when the server did not say)."""
+    one, eight = v["c1"].get("stages") or {}, v["c8"].get("stages") or {}
+    if not one:
+        return []
+    lines = [
+        "",
+        "| /ask stage | c=1 p50 (ms) | c=1 p95 (ms) | c=1 share | c=8 p50 (ms) | c=8 share |",
+        "|---|---|---|---|---|---|",
+    ]
+    for stage, label in _STAGE_NAMES.items():
+        a, b = one.get(stage), eight.get(stage, {})
+        if a is None:
+            continue
+        lines.append(
+            f"| {label} | {a['p50_ms']:.2f} | {a['p95_ms']:.2f} | {100 * a['share']:.1f}% | "
+            f"{b.get('p50_ms', float('nan')):.2f} | {100 * b.get('share', float('nan')):.1f}% |"
+        )
+    return lines

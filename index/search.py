@@ -7,6 +7,7 @@ score fusion (each retriever's candidate scores min-max normalised, then weighte
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +51,12 @@ class SearchStats:
     agree: bool = False
     # best passage score minus best background score (see index.background); None: unknown
     topic_margin: float | None = None
+    # where the search's time went (ms): embedding the query (when no vector was given), the
+    # dense side, the lexical side, and the rest (expansion, fusion, the hits)
+    embed_ms: float = 0.0
+    dense_ms: float = 0.0
+    lexical_ms: float = 0.0
+    fusion_ms: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -240,6 +247,7 @@ class Searcher:
     ) -> tuple[list[Hit], SearchStats]:
         """The hits, and the signals a confidence can be drawn from; ``document_id`` keeps
         one report's (NotFoundError when no report has that id)."""
+        t_start = time.perf_counter()
         cfg, snap = self.config, self.snapshot
         if document_id:
             snap.check_document(document_id)
@@ -255,8 +263,12 @@ class Searcher:
         expanded = self.expand(query, document_id)
         dense: dict[int, float] = {}
         lexical: dict[int, float] = {}
+        embed_s = dense_s = lexical_s = 0.0
         if cfg.mode in ("hybrid", "dense"):
+            t0 = time.perf_counter()
             qv = query_vector if query_vector is not None else self.embed_query(query, document_id)
+            t1 = time.perf_counter()
+            embed_s = t1 - t0
             if snap.background is not None:
                 background = float((snap.background @ qv).max())
             per_passage = len(snap.owners) / n
@@ -271,8 +283,11 @@ class Searcher:
                     # a passage scores as its best vector (itself or a window)
                     dense[owner] = float(score)
                     best_window[owner] = int(snap.window_of[i])
+            dense_s = time.perf_counter() - t1
         if cfg.mode in ("hybrid", "lexical"):
+            t0 = time.perf_counter()
             lexical = snap.lexical.top(expanded, pool, document_id or None)
+            lexical_s = time.perf_counter() - t0
         if allowed is not None:  # the stores filter already; this guards the contract
             keep = set(allowed.tolist())
             dense = {i: s for i, s in dense.items() if i in keep}
@@ -310,4 +325,13 @@ class Searcher:
             lexical, key=lexical.__getitem__
         )
         margin = max(dense.values()) - background if dense and background is not None else None
-        return hits, SearchStats(dense_z, agree, margin)
+        rest_s = time.perf_counter() - t_start - embed_s - dense_s - lexical_s
+        return hits, SearchStats(
+            dense_z,
+            agree,
+            margin,
+            embed_s * 1000,
+            dense_s * 1000,
+            lexical_s * 1000,
+            rest_s * 1000,
+        )

@@ -23,6 +23,10 @@ from qa.signals import SENTENCE_DEPTH, VectorMap
 from qa.terms import PassageTerms, TermWeights
 from vraagbaak.errors import QueryError
 
+# the stages of answering a question, in their order; ``serialise`` is the caller's (the
+# service times turning the result into its response)
+STAGES = ("language", "embed", "dense", "lexical", "fusion", "judge", "serialise")
+
 
 @dataclass(frozen=True)
 class ReadyIndex:
@@ -65,10 +69,12 @@ class AskResult:
     status: str = "not_found"
     correct: float = 0.0  # the probability that the shown sentence holds the answer
     searched: str = ""  # what was searched, when not the question (a follow-up made standalone)
+    # milliseconds per stage of STAGES (language ... judge) spent answering it; none when cached
+    stages: dict[str, float] = field(default_factory=dict, compare=False)
 
     def again(self, took_ms: float) -> AskResult:
-        """The same result served once more (from a cache)."""
-        return replace(self, took_ms=took_ms, cached=True)
+        """The same result served once more (from a cache): no stage was run for it."""
+        return replace(self, took_ms=took_ms, cached=True, stages={})
 
 
 def check_question(question: str, max_chars: int) -> str:
@@ -101,11 +107,13 @@ def answer(
     t0 = time.perf_counter()
     searcher = ready.searcher
     language = detect_language(question, default="unknown")
+    t_language = time.perf_counter()
     qv = query_vector
     if qv is None and searcher.config.mode != "lexical" and searcher.snapshot.chunks:
         if document_id:
             searcher.snapshot.check_document(document_id)
         qv = searcher.embed_query(question, document_id)
+    t_embed = time.perf_counter()
     pool, stats = searcher.search_with_stats(
         question,
         top_k=max(top_k, JUDGE_DEPTH),
@@ -113,6 +121,7 @@ def answer(
         query_vector=qv,
         language=language,
     )
+    t_search = time.perf_counter()
     hits = pool[:top_k]
     asked = read_question(question, searcher, ready.weights, language, document_id)
     sims = None
@@ -126,6 +135,15 @@ def answer(
         elif status == "not_found":
             status = "uncertain"
     shown = status != "not_found"
+    t_judge = time.perf_counter()
+    stages = {
+        "language": (t_language - t0) * 1000,
+        "embed": (t_embed - t_language) * 1000 + stats.embed_ms,
+        "dense": stats.dense_ms,
+        "lexical": stats.lexical_ms,
+        "fusion": stats.fusion_ms,  # with the search's own bookkeeping (expansion, the hits)
+        "judge": (t_judge - t_search) * 1000,
+    }
     return AskResult(
         question=question,
         language=language,
@@ -136,7 +154,8 @@ def answer(
         candidate=verdict.answer,
         hits=hits,
         index_version=ready.version,
-        took_ms=(time.perf_counter() - t0) * 1000,
+        took_ms=(t_judge - t0) * 1000,
         status=status,
         correct=verdict.correct,
+        stages=stages,
     )

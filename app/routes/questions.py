@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Mapping
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.responses import Response
 
 from app.deps import AskerDep, MetricsDep
 from app.errors import error_responses
@@ -14,15 +17,33 @@ from app.schemas import AskRequest, AskResponse, SearchResponse
 router = APIRouter(tags=["questions"])
 
 
+def server_timing(stages: Mapping[str, float], total_ms: float) -> str:
+    """A ``Server-Timing`` header: each stage's milliseconds, and the route's total.
+
+    >>> server_timing({"embed": 21.04, "judge": 1.5}, 23.0)
+    'embed;dur=21.04, judge;dur=1.5, total;dur=23.0'
+    """
+    return ", ".join(f"{k};dur={round(v, 3)}" for k, v in [*stages.items(), ("total", total_ms)])
+
+
 @router.post("/ask", response_model=AskResponse, responses=error_responses(404, 422, 503))
-def ask(body: AskRequest, asker: AskerDep, metrics: MetricsDep) -> AskResponse:
+def ask(body: AskRequest, asker: AskerDep, metrics: MetricsDep, response: Response) -> AskResponse:
     """Answer a question with cited passages and the sentence that answers it;
     ``filters.document_id`` keeps to one report (404 when no indexed report has that id);
-    ``context`` (the earlier questions) lets a follow-up question be understood."""
+    ``context`` (the earlier questions) lets a follow-up question be understood.
+
+    The ``Server-Timing`` header says where the time went (``qa.pipeline.STAGES``)."""
+    t0 = time.perf_counter()
     doc = body.filters.document_id if body.filters else None
     result = asker.ask(body.question, top_k=body.top_k, document_id=doc, context=body.context)
     metrics.record_question(result.answerable, result.doubt.code if result.doubt else None)
-    return ask_response(result)
+    t1 = time.perf_counter()
+    out = ask_response(result)
+    t2 = time.perf_counter()
+    stages = {**result.stages, "serialise": (t2 - t1) * 1000} if result.stages else {}
+    metrics.record_stages(stages)
+    response.headers["Server-Timing"] = server_timing(stages, (t2 - t0) * 1000)
+    return out
 
 
 @router.get("/search", response_model=SearchResponse, responses=error_responses(404, 422, 503))

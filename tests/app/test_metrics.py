@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from app import deps
 from app.api import create_app
 from app.metrics import Metrics
+from qa.pipeline import STAGES
 from tests.app.conftest import AUTH, code_of, wait_for_reindex
 from vraagbaak.settings import Settings
 
@@ -78,3 +79,46 @@ def test_the_index_gauges_follow_the_served_index(admin_client: TestClient) -> N
     assert re.search(r"^vraagbaak_last_reindex_success 1\.0$", text, re.MULTILINE)
     stamp = re.search(r"^vraagbaak_last_reindex_timestamp_seconds (\S+)$", text, re.MULTILINE)
     assert stamp and float(stamp.group(1)) > 1.7e9
+
+
+def server_timing(header: str) -> dict[str, float]:
+    parts = (p.strip().partition(";dur=") for p in header.split(","))
+    return {name: float(ms) for name, _, ms in parts}
+
+
+def _sample(text: str, name: str, labels: str) -> float:
+    match = re.search(rf"^{name}\{{{re.escape(labels)}\}} (\S+)$", text, re.MULTILINE)
+    assert match, f"{name}{{{labels}}} is not in /metrics"
+    return float(match.group(1))
+
+
+def test_each_stage_of_a_question_is_a_histogram(client: TestClient) -> None:
+    question = {"question": "Hoeveel Centra Seksueel Geweld zijn er?"}
+    assert client.post("/ask", json=question).is_success
+    text = client.get("/metrics").text
+    stages = {s: _sample(text, "vraagbaak_ask_stage_seconds_sum", f'stage="{s}"') for s in STAGES}
+    for stage in STAGES:
+        assert _sample(text, "vraagbaak_ask_stage_seconds_count", f'stage="{stage}"') == 1
+        assert stages[stage] >= 0
+    assert stages["embed"] > 0 and stages["judge"] > 0
+    total = _sample(text, "vraagbaak_request_seconds_sum", 'route="/ask"')
+    assert 0 < sum(stages.values()) <= total
+
+
+def test_an_answer_from_the_cache_runs_no_stage(client: TestClient) -> None:
+    question = {"question": "Wat doet Veilig Thuis?"}
+    client.post("/ask", json=question)
+    again = client.post("/ask", json=question)
+    assert again.json()["took_ms"] >= 0
+    text = client.get("/metrics").text
+    for stage in STAGES:
+        assert _sample(text, "vraagbaak_ask_stage_seconds_count", f'stage="{stage}"') == 1
+    assert set(server_timing(again.headers["server-timing"])) == {"total"}
+
+
+def test_the_answer_says_where_its_time_went(client: TestClient) -> None:
+    response = client.post("/ask", json={"question": "Wat doet Veilig Thuis?"})
+    timing = server_timing(response.headers["server-timing"])
+    assert list(timing) == [*STAGES, "total"]
+    assert all(ms >= 0 for ms in timing.values())
+    assert sum(timing[s] for s in STAGES) <= timing["total"]
