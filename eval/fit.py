@@ -97,9 +97,9 @@ def collect(
 
 
 def _language(question: str) -> str:
-    from ingest.lang import detect_language
+    from ingest.lang import question_language
 
-    return detect_language(question, default="unknown")
+    return question_language(question)
 
 
 def _holds(hit: Hit, target: tuple[str, int, int] | None) -> bool:

@@ -22,7 +22,7 @@ from index.manifest import Manifest
 from index.passages import vector_documents
 from index.sources import public_source
 from index.store import FaissStore, VectorStore
-from ingest.lang import detect_language
+from ingest.lang import question_language
 from ingest.models import Chunk
 from vraagbaak.errors import EmbedderMismatchError, IndexNotBuiltError, NotFoundError
 from vraagbaak.settings import Settings, get_settings
@@ -301,7 +301,7 @@ class Searcher:
             rank_l = sorted(lexical, key=lambda i: -lexical[i])
             fused = fuse_rrf([rank_d, rank_l], cfg.rrf_k)
         else:
-            lang = language or detect_language(query)
+            lang = language or question_language(query, default="nl")
             fused = fuse_scores(dense, lexical, cfg.alpha if lang == "nl" else cfg.alpha_foreign)
             if cfg.cross_language and lang in snap.languages and len(snap.languages) > 1:
                 # a passage in another language than the question's cannot match its words:

@@ -15,7 +15,7 @@ import numpy as np
 
 from index.passages import retrieval_text
 from index.search import Hit, Searcher
-from ingest.lang import detect_language
+from ingest.lang import question_language
 from qa.doubt import LOW_CONFIDENCE, Doubt
 from qa.judge import JUDGE_DEPTH, Answer, judge, read_question
 from qa.model import JudgeModels
@@ -106,7 +106,7 @@ def answer(
     embedded the (expanded) question already."""
     t0 = time.perf_counter()
     searcher = ready.searcher
-    language = detect_language(question, default="unknown")
+    language = question_language(question)
     t_language = time.perf_counter()
     qv = query_vector
     if qv is None and searcher.config.mode != "lexical" and searcher.snapshot.chunks:
