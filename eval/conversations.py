@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from eval.fitrun import load_docs
 from eval.gold import NormalizedText
 from eval.metrics import is_hit
 from eval.variants import Variant, build_snapshot
@@ -175,8 +176,6 @@ def run_conversations(
 ) -> str:
     """Index every report the conversations are about (the corpus and ``eval/reports``),
     score the turns and return the table (also written to ``out_dir``/conversations.md)."""
-    from eval.fitrun import load_docs
-
     conversations = load_conversations(folder)
     docs = load_docs(settings)
     embedder = make_embedder(settings.embedder)

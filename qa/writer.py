@@ -78,7 +78,7 @@ class ChatWriter:
             "max_tokens": self.max_tokens,
             "stream": False,
         }
-        where = f"{self._client.base_url}/chat/completions"
+        where = f"{str(self._client.base_url).rstrip('/')}/chat/completions"
         try:
             response = self._client.post("/chat/completions", json=body)
         except httpx.HTTPError as exc:

@@ -83,7 +83,7 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = Field(None, description="API key of VRAAGBAAK_LLM_URL")
     llm_timeout_s: float = Field(30.0, gt=0, description="Time limit of one generated answer")
     llm_support: float = Field(
-        0.8,
+        0.85,
         ge=-1,
         le=1,
         description="Similarity a generated sentence needs to the passage it cites (chosen on "
