@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from eval.fitrun import load_docs
-from eval.gold import NormalizedText
+from eval.fitrun import POOL, load_docs
+from eval.gold import GoldItem, NormalizedText, gold_files, load_gold_sets
 from eval.metrics import is_hit
 from eval.variants import Variant, build_snapshot
 from index.cache import EmbeddingCache
@@ -122,6 +123,46 @@ def score(
     return turns
 
 
+@dataclass(frozen=True)
+class NewTopic:
+    """A standalone question of a question set asked right after the question before it in
+    the set: a new subject must not be read as a follow-up of the old one."""
+
+    id: str
+    read_as_follow_up: bool
+    alone: int | None
+    after: int | None  # the rank when asked with the previous question as its context
+
+
+def new_topics(searcher: Searcher, items: list[GoldItem], docs: list[Document]) -> list[NewTopic]:
+    normalised = [(d, NormalizedText(d.text)) for d in docs]
+    out: list[NewTopic] = []
+    for before, item in pairwise(items):
+        if item.evidence is None or before.set != item.set:
+            continue
+        try:
+            target = _locate(item.evidence, normalised)
+        except ValueError:
+            continue
+        merged = standalone(item.question, [before.question])
+        alone = _rank(searcher, item.question, target)
+        after = alone if merged == item.question else _rank(searcher, merged, target)
+        out.append(NewTopic(item.id, merged != item.question, alone, after))
+    return out
+
+
+def new_topic_line(rows: list[NewTopic]) -> str:
+    n = len(rows) or 1
+    alone = sum(r.alone is not None and r.alone <= 5 for r in rows) / n
+    after = sum(r.after is not None and r.after <= 5 for r in rows) / n
+    merged = sum(r.read_as_follow_up for r in rows)
+    return (
+        f"- new subjects ({len(rows)} answerable questions of the question sets, each asked "
+        f"after the one before it): {merged} read as a follow-up; recall@5 {alone:.3f} alone, "
+        f"{after:.3f} after the previous question"
+    )
+
+
 def figures(turns: list[Turn]) -> dict[str, dict[str, float]]:
     """recall@5 and MRR@10 per group (follow-ups, middle turns) and way of asking."""
 
@@ -184,8 +225,11 @@ def run_conversations(
         snap = build_snapshot(docs, Variant(), embedder, cache, [])
     finally:
         cache.close()
-    turns = score(Searcher(snap, embedder, SearchConfig()), conversations, docs)
-    table = markdown(turns)
+    searcher = Searcher(snap, embedder, SearchConfig())
+    turns = score(searcher, conversations, docs)
+    items = load_gold_sets([p for d in POOL for p in gold_files(d)])
+    topics = new_topics(searcher, items, docs)
+    table = markdown(turns) + "\n" + new_topic_line(topics)
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
         (out_dir / "conversations.md").write_text(table + "\n", encoding="utf-8")
