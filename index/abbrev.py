@@ -115,26 +115,51 @@ def _contains(words: list[str], part: list[str]) -> bool:
     return any(words[i : i + n] == part for i in range(len(words) - n + 1))
 
 
+_SHORT_FORM = re.compile(r"\b[A-Z][A-Za-z&]{1,9}\b")
+
+
+class Expansion:
+    """:func:`expand_query` with one map of abbreviations, what depends on the map alone (the
+    words of each long form) worked out once, when an index version is loaded.
+
+    >>> Expansion({"CSG": "Centra Seksueel Geweld"})("Hoeveel Centra Seksueel Geweld zijn er?")
+    'Hoeveel Centra Seksueel Geweld zijn er? (CSG)'
+    """
+
+    def __init__(self, abbreviations: Mapping[str, str | Sequence[str]]) -> None:
+        self.abbreviations = abbreviations
+        # each short form with one meaning whose long form has two content words or more
+        self._spelt: list[tuple[str, list[str], frozenset[str]]] = []
+        for short, value in abbreviations.items():
+            forms = long_forms(value)
+            if len(forms) == 1 and len(words := _content_words(forms[0])) > 1:
+                self._spelt.append((short, words, frozenset(words)))
+
+    def __call__(self, query: str) -> str:
+        abbreviations = self.abbreviations
+        extra: list[str] = []
+        lowered = query.lower()
+        for word in sorted(set(_SHORT_FORM.findall(query))):
+            base = re.sub(r"[’']?s$", "", word) if word not in abbreviations else word
+            for long in long_forms(abbreviations.get(base, ())):
+                if long.lower() not in lowered and long not in extra:
+                    extra.append(long)
+        content = _content_words(query)
+        present = frozenset(content)
+        for short, words, needed in self._spelt:
+            if short in query or short in extra or not needed <= present:
+                continue
+            if _contains(content, words):
+                extra.append(short)
+        return f"{query} ({'; '.join(sorted(extra))})" if extra else query
+
+
 def expand_query(query: str, abbreviations: Mapping[str, str | Sequence[str]]) -> str:
     """The query with the long form(s) of each abbreviation it uses appended, and the short
     form of each long form it spells out.
 
     A short form with several meanings (from several reports) brings every one of them, so
     each report's passages are matched with its own; a spelt-out long form brings its short
-    form only when that has no other meaning (it would match the other reports' passages)."""
-    extra: list[str] = []
-    lowered = query.lower()
-    for word in sorted(set(re.findall(r"\b[A-Z][A-Za-z&]{1,9}\b", query))):
-        base = re.sub(r"[’']?s$", "", word) if word not in abbreviations else word
-        for long in long_forms(abbreviations.get(base, ())):
-            if long.lower() not in lowered and long not in extra:
-                extra.append(long)
-    content = _content_words(query)
-    for short, value in abbreviations.items():
-        forms = long_forms(value)
-        if len(forms) != 1 or short in query or short in extra:
-            continue
-        words = _content_words(forms[0])
-        if len(words) > 1 and _contains(content, words):
-            extra.append(short)
-    return f"{query} ({'; '.join(sorted(extra))})" if extra else query
+    form only when that has no other meaning (it would match the other reports' passages).
+    The service expands with an :class:`Expansion` made once per index version."""
+    return Expansion(abbreviations)(query)

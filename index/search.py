@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from index import layout
-from index.abbrev import Abbreviations, expand_query
+from index.abbrev import Abbreviations, Expansion
 from index.embedders import Embedder
 from index.lexical import Lexical, LexicalIndex
 from index.manifest import Manifest
@@ -103,6 +103,9 @@ class Snapshot:
         self.abbreviations_of: dict[str, Abbreviations] = {
             d.document_id: manifest.abbreviations(d.document_id) for d in manifest.documents
         }
+        # questions are widened with them (see Searcher.expand)
+        self.expansion = Expansion(self.abbreviations)
+        self.expansion_of = {d: Expansion(a) for d, a in self.abbreviations_of.items()}
         positions: dict[str, list[int]] = {}
         for i, c in enumerate(chunks):
             positions.setdefault(c.document_id, []).append(i)
@@ -223,9 +226,13 @@ class Searcher:
         """The query widened with the abbreviations the report (``document_id``) defines, or
         without one every report, each short form with each report's meaning (when enabled).
         """
-        if self.config.expand_abbreviations:
-            return expand_query(query, self.abbreviations(document_id))
-        return query
+        if not self.config.expand_abbreviations:
+            return query
+        snap = self.snapshot
+        if not document_id:
+            return snap.expansion(query)
+        expansion = snap.expansion_of.get(document_id)
+        return expansion(query) if expansion is not None else query
 
     def search(
         self,

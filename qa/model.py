@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -31,11 +31,17 @@ class Linear:
     weights: tuple[float, ...]
     bias: float
 
+    @cached_property
+    def _arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Mean, scale and weights as arrays: made once per model, not per sentence."""
+        return np.array(self.mean), np.array(self.scale), np.array(self.weights)
+
     def score(self, values: dict[str, float]) -> float:
         """The logit."""
+        mean, scale, weights = self._arrays
         x = np.array([values.get(f, 0.0) for f in self.features])
-        z = (x - np.array(self.mean)) / np.array(self.scale)
-        return float(z @ np.array(self.weights) + self.bias)
+        z = (x - mean) / scale
+        return float(z @ weights + self.bias)
 
     def probability(self, values: dict[str, float]) -> float:
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, self.score(values)))))

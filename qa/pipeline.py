@@ -42,7 +42,7 @@ class ReadyIndex:
     def of(cls, searcher: Searcher) -> ReadyIndex:
         chunks = searcher.snapshot.chunks
         weights = TermWeights([retrieval_text(c) for c in chunks])
-        return cls(searcher, weights, PassageTerms(), VectorMap(searcher.snapshot))
+        return cls(searcher, weights, PassageTerms.of(chunks), VectorMap(searcher.snapshot))
 
     @property
     def version(self) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.search import Hit, SearchStats, Snapshot
-from qa.answertype import AnswerType, holds
+from qa.answertype import AnswerType
 from qa.asked import Asked
 from qa.terms import PassageTerms, TermWeights
 
@@ -149,6 +149,8 @@ def candidates(
         passage_cov = sum(weights.idf(t) for t in asked.terms & passage_terms) / total
         years = 1.0 if asked.years <= known.years(chunk) else 0.0
         wsims = _window_sims(hit, spans, sims, windows)
+        kind_asked = asked.kind is not AnswerType.NONE
+        holding, pair_holding = known.holds(chunk, asked.kind, spans) if kind_asked else ((), ())
         for j, (s, e) in enumerate(spans):
             terms = tokens[kept[j]]
             cov = sum(weights.idf(t) for t in asked.terms & terms) / total
@@ -162,8 +164,8 @@ def candidates(
                 "rank": float(rank),
                 "dense_gap": top_dense - hit.dense,
                 "lexical_share": hit.lexical / top_lexical,
-                "kind_asked": float(asked.kind is not AnswerType.NONE),
-                "holds_kind": float(asked.kind is not AnswerType.NONE and holds(asked.kind, text)),
+                "kind_asked": float(kind_asked),
+                "holds_kind": float(kind_asked and holding[j]),
                 "position": j / max(len(spans) - 1, 1),
                 "first": float(j == 0),
                 "log_chars": math.log(max(e - s, 1)),
@@ -173,8 +175,8 @@ def candidates(
             }
             nxt = spans[j + 1] if j + 1 < len(spans) else None
             next_holds = 0.0
-            if nxt is not None and asked.kind is not AnswerType.NONE:
-                next_holds = float(holds(asked.kind, chunk.text[nxt[0] : nxt[1]]))
+            if nxt is not None and kind_asked:
+                next_holds = float(holding[j + 1])
             rest = 0.0
             if nxt is not None:
                 rest = sum(weights.idf(t) for t in asked.terms & tokens[kept[j + 1]]) / total
@@ -189,14 +191,11 @@ def candidates(
                 )
             )
             if nxt is not None:  # with its neighbour: an answer often takes two sentences
-                both = chunk.text[s : nxt[1]]
                 paired = {
                     **base,
                     "coverage": max(cov, rest),
                     "coverage_rest": min(cov, rest),
-                    "holds_kind": float(
-                        asked.kind is not AnswerType.NONE and holds(asked.kind, both)
-                    ),
+                    "holds_kind": float(kind_asked and pair_holding[j]),
                     "next_holds_kind": next_holds,
                     "paired": 1.0,
                     "log_chars": math.log(max(nxt[1] - s, 1)),

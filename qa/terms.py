@@ -5,10 +5,11 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from index.lexical import tokenize
 from ingest.models import Chunk
+from qa.answertype import AnswerType, holds
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 STEM = 5  # the least two forms of one word share at their start ...
@@ -67,10 +68,15 @@ class TermWeights:
         self._n = max(1, len(passages))
         self._df = df
         self._forms = Forms(df)
+        # every known term's weight, and an unknown term's, worked out once
+        self._idf = {term: self._weight(n) for term, n in df.items()}
+        self._unknown = self._weight(0)
+
+    def _weight(self, df: int) -> float:
+        return math.log(1 + (self._n - df + 0.5) / (df + 0.5))
 
     def idf(self, term: str) -> float:
-        df = self._df.get(term, 0)
-        return math.log(1 + (self._n - df + 0.5) / (df + 0.5))
+        return self._idf.get(term, self._unknown)
 
     def count(self, term: str) -> int:
         """How many passages use the term."""
@@ -88,13 +94,26 @@ class TermWeights:
 class PassageTerms:
     """Each passage's terms (with the sentences introducing its table), each of its
     sentences' terms, its sentence windows and its years: worked out once per index version,
-    the first time a question needs them, never again per question."""
+    when it is loaded (:meth:`of`), never per question; a passage it was not made with is
+    worked out the first time a question needs it."""
 
     def __init__(self) -> None:
         self._passages: dict[str, Forms] = {}
         self._sentences: dict[str, tuple[frozenset[str], ...]] = {}
         self._windows: dict[str, list[tuple[int, int]]] = {}
         self._years: dict[str, frozenset[str]] = {}
+        self._holds: dict[tuple[str, AnswerType], tuple[tuple[bool, ...], tuple[bool, ...]]] = {}
+
+    @classmethod
+    def of(cls, chunks: Iterable[Chunk]) -> PassageTerms:
+        """Everything the judge reads of these passages, worked out now."""
+        known = cls()
+        for chunk in chunks:
+            known.passage(chunk)
+            known.sentences(chunk)
+            known.windows(chunk)
+            known.years(chunk)
+        return known
 
     def windows(self, chunk: Chunk) -> list[tuple[int, int]]:
         """The passage's sentence windows (see ``index.passages.window_spans``)."""
@@ -110,6 +129,23 @@ class PassageTerms:
         found = self._years.get(chunk.id)
         if found is None:
             found = self._years[chunk.id] = frozenset(_YEAR.findall(chunk.text))
+        return found
+
+    def holds(
+        self, chunk: Chunk, kind: AnswerType, spans: Sequence[tuple[int, int]]
+    ) -> tuple[tuple[bool, ...], tuple[bool, ...]]:
+        """Whether each of ``spans`` (the passage's candidate sentences, always the same for
+        one passage) holds an answer of ``kind``, and whether each with the next one does:
+        worked out once per passage and kind, the first time a question asks for it."""
+        key = (chunk.id, kind)
+        found = self._holds.get(key)
+        if found is None:
+            text = chunk.text
+            single = tuple(holds(kind, text[s:e]) for s, e in spans)
+            paired = tuple(
+                holds(kind, text[s : spans[j + 1][1]]) for j, (s, _) in enumerate(spans[:-1])
+            )
+            found = self._holds[key] = (single, paired)
         return found
 
     def passage(self, chunk: Chunk) -> Forms:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from index.abbrev import expand_query, find_abbreviations, merge
+from index.abbrev import Expansion, expand_query, find_abbreviations, merge
 from index.builder import reindex
 from index.embedders import FakeEmbedder
 from index.search import SearchConfig, Searcher, Snapshot
@@ -153,3 +153,15 @@ def test_without_a_filter_each_reports_passages_match_its_own_meaning(
         assert rank_of(texts, own) < rank_of(texts, DISTRACTOR), texts
     spelt = "Wie krijgt een persoonsgebonden budget?"
     assert searcher.expand(spelt) == spelt
+
+
+def test_a_long_form_brings_its_short_form_only_when_spelt_out_in_order() -> None:
+    expand = Expansion({"CSG": ("Centra Seksueel Geweld",), "VT": ("Veilig Thuis",)})
+    assert expand("Wat doen de centra voor seksueel geweld?") == (
+        "Wat doen de centra voor seksueel geweld? (CSG)"
+    )
+    # every word is there, but not as the long form: no short form
+    assert expand("Is geweld seksueel in de centra?") == "Is geweld seksueel in de centra?"
+    assert expand("Wat doet Veilig Thuis voor de CSG?") == (
+        "Wat doet Veilig Thuis voor de CSG? (Centra Seksueel Geweld; VT)"
+    )
