@@ -2,6 +2,9 @@
 (``app.state``), reached per request; tests replace any of them through
 ``app.dependency_overrides[get_...]``.
 
+They are ``async``: none blocks, and FastAPI runs a plain function in the thread pool, a
+thread hop per dependency and request (waiting for a thread costs more than the lookup).
+
 >>> @router.get("/x")  # doctest: +SKIP
 ... def x(asker: AskerDep, _: AdminDep) -> ...
 """
@@ -25,16 +28,16 @@ from qa.writer import AnswerWriter
 from vraagbaak.settings import Settings
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     """The settings the app was created with."""
     return cast(Settings, request.app.state.settings)
 
 
-def get_metrics(request: Request) -> Metrics:
+async def get_metrics(request: Request) -> Metrics:
     return cast(Metrics, request.app.state.metrics)
 
 
-def get_service(request: Request) -> Service:
+async def get_service(request: Request) -> Service:
     """The service the lifespan started."""
     return cast(Service, request.app.state.service)
 
@@ -42,19 +45,19 @@ def get_service(request: Request) -> Service:
 ServiceDep = Annotated[Service, Depends(get_service)]
 
 
-def get_holder(service: ServiceDep) -> IndexHolder:
+async def get_holder(service: ServiceDep) -> IndexHolder:
     return service.holder
 
 
-def get_asker(service: ServiceDep) -> Asker:
+async def get_asker(service: ServiceDep) -> Asker:
     return service.asker
 
 
-def get_reindexer(service: ServiceDep) -> Reindexer:
+async def get_reindexer(service: ServiceDep) -> Reindexer:
     return service.reindexer
 
 
-def get_writer(service: ServiceDep) -> AnswerWriter | None:
+async def get_writer(service: ServiceDep) -> AnswerWriter | None:
     """The answer model's client; None when VRAAGBAAK_LLM_URL is unset."""
     return service.writer
 
@@ -63,7 +66,7 @@ HolderDep = Annotated[IndexHolder, Depends(get_holder)]
 WriterDep = Annotated[AnswerWriter | None, Depends(get_writer)]
 
 
-def get_ready(holder: HolderDep) -> ReadyIndex:
+async def get_ready(holder: HolderDep) -> ReadyIndex:
     """The served index version; 503 (index_not_ready) before one is loaded."""
     return holder.current()
 
@@ -81,7 +84,7 @@ bearer = HTTPBearer(
 )
 
 
-def require_admin(
+async def require_admin(
     settings: SettingsDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> None:

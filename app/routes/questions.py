@@ -27,7 +27,7 @@ def server_timing(stages: Mapping[str, float], total_ms: float) -> str:
 
 
 @router.post("/ask", response_model=AskResponse, responses=error_responses(404, 422, 503))
-def ask(body: AskRequest, asker: AskerDep, metrics: MetricsDep, response: Response) -> AskResponse:
+def ask(body: AskRequest, asker: AskerDep, metrics: MetricsDep) -> Response:
     """Answer a question with cited passages and the sentence that answers it;
     ``filters.document_id`` keeps to one report (404 when no indexed report has that id);
     ``context`` (the earlier questions) lets a follow-up question be understood.
@@ -38,12 +38,16 @@ def ask(body: AskRequest, asker: AskerDep, metrics: MetricsDep, response: Respon
     result = asker.ask(body.question, top_k=body.top_k, document_id=doc, context=body.context)
     metrics.record_question(result.answerable, result.doubt.code if result.doubt else None)
     t1 = time.perf_counter()
-    out = ask_response(result)
+    # serialised here, once: a model returned would be validated again, in another thread
+    content = ask_response(result).model_dump_json()
     t2 = time.perf_counter()
     stages = {**result.stages, "serialise": (t2 - t1) * 1000} if result.stages else {}
     metrics.record_stages(stages)
-    response.headers["Server-Timing"] = server_timing(stages, (t2 - t0) * 1000)
-    return out
+    return Response(
+        content,
+        media_type="application/json",
+        headers={"Server-Timing": server_timing(stages, (t2 - t0) * 1000)},
+    )
 
 
 @router.get("/search", response_model=SearchResponse, responses=error_responses(404, 422, 503))
