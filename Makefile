@@ -7,7 +7,7 @@ PORT ?= 8000
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: install dev index serve test lint types pytest headline eval bench clean
+.PHONY: install dev index serve test lint types pytest headline eval bench clean seed
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -27,6 +27,11 @@ dev: $(VENV)/.dev-installed
 
 index: install
 	$(BIN)/vraagbaak ingest || echo "make: some reports could not be indexed (see above); serving the rest"
+
+# The corpus's vectors, shipped beside it (corpus/.vectors.npz) so a fresh clone's first
+# index embeds nothing; run after changing the corpus or how it is read, and commit the file.
+seed: install
+	$(BIN)/vraagbaak seed
 
 serve: index
 	$(BIN)/vraagbaak serve --host $(HOST) --port $(PORT)

@@ -166,6 +166,37 @@ def ingest(
 
 
 @cli.command()
+def seed(
+    embedder: EmbedderOpt = None,
+    data_dir: DataOpt = None,
+    corpus_dir: CorpusOpt = None,
+) -> None:
+    """Write the corpus's vectors beside it (<corpus>/.vectors.npz), so a fresh clone's first
+    index needs not embed them: run after `vraagbaak ingest`, commit the file with the
+    reports."""
+    from index import make_embedder, reindex
+    from index.background import load_background
+    from index.cache import EmbeddingCache
+    from index.seed import seed_path, seed_texts, write_seed
+
+    settings = _settings(embedder, data_dir, corpus_dir=corpus_dir)
+    model = make_embedder(settings.embedder)
+    try:
+        reindex(settings, model, progress=True)  # the index is the corpus as read today
+        ready = _ready(settings)
+    except VraagbaakError as exc:
+        raise _fail(exc) from None
+    texts = seed_texts(list(ready.searcher.snapshot.chunks), load_background(settings.background))
+    cache = EmbeddingCache(settings.index_dir / "embeddings.sqlite")
+    try:
+        path = seed_path(settings.corpus_dir)
+        written = write_seed(cache, model.name, texts, path)
+    finally:
+        cache.close()
+    out.print(escape(f"{path}: {written} vectors of {model.name}"))
+
+
+@cli.command()
 def serve(
     host: Annotated[str | None, _setting("--host", "host", "Listen address")] = None,
     port: Annotated[int | None, _setting("--port", "port", "Listen port")] = None,

@@ -32,6 +32,7 @@ from index.assemble import Assembled, QdrantTarget, assemble, units_to_embed
 from index.cache import EmbeddingCache
 from index.embedders import Embedder
 from index.manifest import DocumentEntry, Manifest, utc_now
+from index.seed import import_seed, seed_path
 from index.sources import public_source, source_key
 from ingest.models import Chunk
 from ingest.pipeline import INGEST_VERSION, ingest_with_settings, iter_report_files
@@ -296,6 +297,7 @@ def _build(
         target = QdrantTarget(where, qdrant.reserve(where, folder, settings.qdrant_prefix, name))
     cache = EmbeddingCache(settings.index_dir / "embeddings.sqlite")
     try:
+        import_seed(cache, seed_path(settings.corpus_dir))  # the shipped corpus's vectors
         with Progress(
             TextColumn("{task.description}"),
             BarColumn(),

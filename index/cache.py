@@ -36,6 +36,12 @@ class EmbeddingCache:
             found.update((k, np.frombuffer(v, dtype=np.float32)) for k, v in rows)
         return found
 
+    def add_missing(self, items: dict[str, np.ndarray]) -> None:
+        """Store the entries the cache does not hold; those it holds are kept."""
+        rows = [(k, np.asarray(v, np.float32).tobytes()) for k, v in items.items()]
+        with self._db:
+            self._db.executemany("INSERT OR IGNORE INTO emb VALUES (?, ?)", rows)
+
     def put_many(self, items: dict[str, np.ndarray]) -> None:
         rows = [(k, np.asarray(v, np.float32).tobytes()) for k, v in items.items()]
         with self._db:
