@@ -51,6 +51,12 @@ class Service:
         )
         if writer is None and settings.llm_url:
             key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
-            writer = ChatWriter(settings.llm_url, settings.llm_model, key, settings.llm_timeout_s)
+            writer = ChatWriter(
+                settings.llm_url,
+                settings.llm_model,
+                key,
+                settings.llm_timeout_s,
+                settings.llm_max_tokens,
+            )
         asker = Asker(holder, cache, settings)
         return cls(settings, shared, holder, cache, asker, reindexer, writer)

@@ -82,6 +82,7 @@ class Settings(BaseSettings):
     llm_model: str = Field("default", description="The model name sent to VRAAGBAAK_LLM_URL")
     llm_api_key: SecretStr | None = Field(None, description="API key of VRAAGBAAK_LLM_URL")
     llm_timeout_s: float = Field(30.0, gt=0, description="Time limit of one generated answer")
+    llm_max_tokens: int = Field(300, ge=16, le=4096, description="Longest generated answer")
     llm_support: float = Field(
         0.85,
         ge=-1,

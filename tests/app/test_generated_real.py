@@ -64,7 +64,10 @@ def llama(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
     finally:
         server.terminate()
-        server.wait(10)
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            server.kill()
 
 
 def test_a_real_model_server_answer_is_checked_and_returned(
@@ -72,7 +75,11 @@ def test_a_real_model_server_answer_is_checked_and_returned(
 ) -> None:
     # the fake embedder's similarities mean nothing: the support threshold is off here
     settings = make_settings(
-        llm_url=llama, llm_model="gemma", llm_support="-1", llm_timeout_s="120"
+        llm_url=llama,
+        llm_model="gemma",
+        llm_support="-1",
+        llm_timeout_s="900",
+        llm_max_tokens="60",
     )
     with TestClient(create_app(settings)) as client:
         ai = openai.OpenAI(
