@@ -50,6 +50,20 @@ def load_docs(settings: Settings, extra: Path = REPORTS) -> list[Document]:
     return [ingest_with_settings(p, settings) for p in files]
 
 
+def build_ready(settings: Settings, docs: list[Document]) -> ReadyIndex:
+    """The reports indexed in memory (the configured embedder, through the embedding cache),
+    ready for answering."""
+    embedder = make_embedder(settings.embedder)
+    cache = EmbeddingCache(settings.index_dir / "embeddings.sqlite")
+    try:
+        snap = build_snapshot(
+            docs, Variant(), embedder, cache, load_background(settings.background)
+        )
+    finally:
+        cache.close()
+    return ReadyIndex.of(Searcher(snap, embedder, SearchConfig()))
+
+
 def _mean(values: Any) -> float:
     v = list(values)
     return sum(v) / len(v) if v else float("nan")
@@ -76,16 +90,8 @@ def run_fit(
     pool_items: list[GoldItem] = load_gold_sets([p for d in POOL for p in gold_files(d)])
     untouched_items = load_gold_sets(gold_files(UNTOUCHED)) if untouched else []
     where = locate(pool_items + untouched_items, docs)
-    embedder = make_embedder(settings.embedder)
-    cache = EmbeddingCache(settings.index_dir / "embeddings.sqlite")
-    try:
-        snap = build_snapshot(
-            docs, Variant(), embedder, cache, load_background(settings.background)
-        )
-    finally:
-        cache.close()
-    searcher = Searcher(snap, embedder, SearchConfig())
-    ready = ReadyIndex.of(searcher)
+    ready = build_ready(settings, docs)
+    searcher, embedder = ready.searcher, ready.searcher.embedder
     texts = sorted({searcher.expand(i.question) for i in pool_items + untouched_items})
     vectors = embedder.embed_queries(texts)
     qvecs = dict(zip(texts, vectors, strict=True))

@@ -31,14 +31,10 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import roc_auc_score, roc_curve
 
-from eval.fitrun import POOL, load_docs
+from eval.fitrun import POOL, build_ready, load_docs
 from eval.gold import GoldItem, gold_files, load_gold_sets
 from eval.runner import locate
-from eval.variants import Variant, build_snapshot
-from index.background import load_background
-from index.cache import EmbeddingCache
-from index.embedders import make_embedder
-from index.search import Hit, SearchConfig, Searcher
+from index.search import Hit
 from ingest.models import Chunk
 from qa.pipeline import ReadyIndex
 from qa.support import window_support
@@ -200,15 +196,7 @@ def _score() -> list[Pair]:
     docs = load_docs(settings)
     items = load_gold_sets([p for d in POOL for p in gold_files(d)])
     where = locate(items, docs)
-    embedder = make_embedder(settings.embedder)
-    cache = EmbeddingCache(settings.index_dir / "embeddings.sqlite")
-    try:
-        snap = build_snapshot(
-            docs, Variant(), embedder, cache, load_background(settings.background)
-        )
-    finally:
-        cache.close()
-    ready = ReadyIndex.of(Searcher(snap, embedder, SearchConfig()))
+    ready = build_ready(settings, docs)
     say(f"scoring {len(items)} questions")
     return collect_pairs(ready, items, where)
 
