@@ -8,11 +8,13 @@ when it holds the evidence. Two models are fitted with scikit-learn:
 
 1. the sentence ranker, a logistic regression over the candidates' signals;
 2. the confidence, a logistic regression over the question's signals (taken from the
-   ranker's choice), calibrated by isotonic regression on out-of-fold predictions.
+   ranker's choice), calibrated on out-of-fold predictions by the map (none, Platt or
+   isotonic) that cross-validation across sets prefers.
 
 Cross-validation is nested where it matters: the confidence for a held-out set is fitted
 on features the ranker produced without seeing that set. The thresholds between answered,
-uncertain and not found are chosen on the training sets' out-of-fold predictions.
+uncertain and not found are chosen on the training sets' out-of-fold predictions, calibrated
+by maps that did not see the set either.
 """
 
 from __future__ import annotations
@@ -234,16 +236,20 @@ def thresholds(
     sentence_right: np.ndarray,
 ) -> tuple[float, float]:
     """(answered, not_found): the lowest ``answered`` (on the probability that the shown
-    sentence is right) whose answered questions have the right sentence at
-    ``ANSWERED_PRECISION``, and the highest ``not_found`` (on the probability that the
-    passage answers) whose not-found questions are unanswerable at ``NOT_FOUND_PRECISION``
-    while losing at most ``MAX_LOST`` of the answerable ones."""
+    sentence is right) from which on every higher threshold's answered questions have the
+    right sentence at ``ANSWERED_PRECISION``, and the highest ``not_found`` (on the
+    probability that the passage answers) below which every lower threshold's not-found
+    questions are unanswerable at ``NOT_FOUND_PRECISION``, losing at most ``MAX_LOST`` of
+    the answerable ones. Asking it of every stricter threshold too keeps a lucky run of
+    right answers at one threshold from setting it."""
     answered = 1.0
-    for t in np.unique(np.concatenate([p_sentence, [1.0]])):
+    for t in np.unique(np.concatenate([p_sentence, [1.0]]))[::-1]:
         shown = p_sentence >= t
-        if shown.sum() >= 10 and sentence_right[shown].mean() >= ANSWERED_PRECISION:
-            answered = float(t)
+        if shown.sum() < 10:
+            continue
+        if sentence_right[shown].mean() < ANSWERED_PRECISION:
             break
+        answered = float(t)
     not_found = 0.0
     n_answerable = max(int(answerable.sum()), 1)
     for t in np.unique(p_passage):
@@ -252,16 +258,70 @@ def thresholds(
             continue
         precise = (~answerable[below]).mean() >= NOT_FOUND_PRECISION
         lost = (answerable & below).sum() / n_answerable <= MAX_LOST
-        if precise and lost:
-            not_found = float(t)
+        if not (precise and lost):
+            break
+        not_found = float(t)
     return answered, not_found
+
+
+PLATT_KNOTS = 101  # a Platt map is stored as its curve at this many raw probabilities
+
+
+def platt(raw: np.ndarray, y: np.ndarray) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """A Platt map (a logistic regression on the raw probability's logit), as the knots of
+    its curve, so it is applied like an isotonic one."""
+    from sklearn.linear_model import LogisticRegression
+
+    if len(set(y.tolist())) < 2:
+        return (), ()
+    model = LogisticRegression(C=1e4, max_iter=2000)
+    model.fit(_logit(raw).reshape(-1, 1), y)
+    xs = np.linspace(0.0, 1.0, PLATT_KNOTS)
+    ys = model.predict_proba(_logit(xs).reshape(-1, 1))[:, 1]
+    return tuple(xs.tolist()), tuple(ys.tolist())
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    q = np.clip(p, 1e-4, 1 - 1e-4)
+    return np.log(q / (1 - q))
+
+
+CALIBRATIONS = {
+    "none": lambda raw, y: ((), ()),
+    "platt": platt,
+    "isotonic": isotonic,
+}
+
+
+def _apply(curve: tuple[tuple[float, ...], tuple[float, ...]], raw: np.ndarray) -> np.ndarray:
+    return np.interp(raw, curve[0], curve[1]) if curve[0] else raw
+
+
+def choose_calibration(raw: np.ndarray, y: np.ndarray, groups: list[str]) -> tuple[str, np.ndarray]:
+    """The calibration (none, Platt or isotonic) whose maps, each fitted on the other sets'
+    out-of-fold probabilities, give the held-out sets the lowest Brier score; also the
+    probabilities that choice gives each set (out of fold twice over). Ties keep the
+    simpler map."""
+    sets = sorted(set(groups))
+    g = np.array(groups)
+    best, best_score, best_p = "none", float("inf"), raw
+    for name, fit_map in CALIBRATIONS.items():
+        p = raw.copy()
+        for s in sets if len(sets) > 1 else []:
+            out = g == s
+            p[out] = _apply(fit_map(raw[~out], y[~out]), raw[out])
+        score = float(np.mean((p - y) ** 2))
+        if score < best_score - 1e-9:
+            best, best_score, best_p = name, score, p
+    return best, best_p
 
 
 def _calibrated(
     examples: list[Example], choices: list[Choice], label: str
-) -> tuple[Calibrated, np.ndarray]:
-    """A question model for ``label`` fitted on all, calibrated on its leave-one-set-out
-    predictions; also those calibrated out-of-fold probabilities."""
+) -> tuple[Calibrated, np.ndarray, str]:
+    """A question model for ``label`` fitted on all, calibrated by the map chosen on its
+    leave-one-set-out predictions; also the calibrated probabilities each set gets from
+    maps fitted without it (for the thresholds), and the map's name."""
     sets = sorted({e.set for e in examples})
     raw = np.zeros(len(examples))
     for s in sets:
@@ -271,15 +331,24 @@ def _calibrated(
         for i in idx:
             raw[i] = model.probability(choices[i].features)
     y = np.array([getattr(c, label) for c in choices], dtype=int)
-    curve_x, curve_y = isotonic(raw, y)
+    name, held_out = choose_calibration(raw, y, [e.set for e in examples])
+    curve_x, curve_y = CALIBRATIONS[name](raw, y)
     final = Calibrated(fit_question(choices, label), curve_x, curve_y)
-    return final, np.interp(raw, curve_x, curve_y)
+    return final, held_out, name
 
 
-def fit_all(examples: list[Example], inner: bool = True) -> JudgeModels:
+def fit_all(
+    examples: list[Example], inner: bool = True, reference: frozenset[str] | None = None
+) -> JudgeModels:
     """All models on ``examples``: the question models from out-of-fold ranker choices
     (leave one set out within them), calibrated on out-of-fold predictions; the
-    thresholds chosen on those calibrated out-of-fold probabilities."""
+    thresholds chosen on those calibrated out-of-fold probabilities of the ``reference``
+    sets (all when None).
+
+    Every set teaches the models, but a stated precision holds only for questions mixed
+    like the ones it was measured on: a set written with the system, or one with half its
+    questions unanswerable, would set thresholds that do not hold for the questions users
+    ask. So the thresholds come from the sets written blind, the way users ask."""
     sets = sorted({e.set for e in examples})
     ranker = fit_sentence(examples)
     oof_choice: dict[int, Choice] = {}
@@ -290,12 +359,24 @@ def fit_all(examples: list[Example], inner: bool = True) -> JudgeModels:
             if e.set == s:
                 oof_choice[i] = choose(r, e)
     choices = [oof_choice[i] for i in range(len(examples))]
-    confidence, p_passage = _calibrated(examples, choices, "passage_right")
-    correct, p_sentence = _calibrated(examples, choices, "right")
+    confidence, p_passage, conf_map = _calibrated(examples, choices, "passage_right")
+    correct, p_sentence, correct_map = _calibrated(examples, choices, "right")
+    chosen_on = [e.set in reference if reference is not None else True for e in examples]
+    on = np.array(chosen_on, dtype=bool)
+    if not on.any():  # no reference set among the training sets: all of them
+        on[:] = True
     answerable = np.array([e.item.answerable for e in examples])
     sentence_right = np.array([c.right for c in choices])
-    answered, not_found = thresholds(p_sentence, p_passage, answerable, sentence_right)
-    fitted_on = {"sets": sets, "questions": len(examples), "fitted": time.strftime("%Y-%m-%d")}
+    answered, not_found = thresholds(
+        p_sentence[on], p_passage[on], answerable[on], sentence_right[on]
+    )
+    fitted_on = {
+        "sets": sets,
+        "questions": len(examples),
+        "fitted": time.strftime("%Y-%m-%d"),
+        "calibration": {"confidence": conf_map, "correct": correct_map},
+        "thresholds_from": sorted({e.set for e, o in zip(examples, on, strict=True) if o}),
+    }
     return JudgeModels(ranker, confidence, correct, answered, not_found, fitted_on)
 
 
@@ -320,12 +401,15 @@ def judge_with(models: JudgeModels, ex: Example) -> Judged:
     return Judged(ex, choice, p, correct, models.status(p, correct))
 
 
-def cross_validate(examples: list[Example]) -> list[Judged]:
-    """Leave one set out: each set judged by models fitted on the others."""
+def cross_validate(
+    examples: list[Example], reference: frozenset[str] | None = None
+) -> list[Judged]:
+    """Leave one set out: each set judged by models fitted on the others (thresholds from
+    the other ``reference`` sets)."""
     out: list[Judged] = []
     for s in sorted({e.set for e in examples}):
         train = [e for e in examples if e.set != s]
-        models = fit_all(train)
+        models = fit_all(train, reference=reference)
         out.extend(judge_with(models, e) for e in examples if e.set == s)
     return out
 

@@ -53,6 +53,9 @@ _MONEY_Q = _any(
     r"vergoeding|uitkering|boete|kosten|investering)\b",
     r"\bwat (kost|kostte|kosten|kostten|bedraagt|bedroeg|bedragen|bedroegen)\b",
     r"\bhoeveel (kost|kostte|kosten|kostten|bedraagt|bedroeg)\b",
+    # how much was spent, invested, paid or granted asks for money in either language
+    r"\b(hoeveel|how much)\b.*\b(uitgegeven|geïnvesteerd|investeert|betaald|toegekend|"
+    r"uitgetrokken|vrijgemaakt|bijgedragen|spent|invested|paid|allocated|granted|earmarked)\b",
     r"\b(heeft|hebben)\b.*\bgekost\b",
     r"\bhow much (\w+ ){0,2}(money|funding|funds|budget|euro|subsid)",
     r"\bwhat (is|was|are|were) the (\w+ )?(budget|costs?|amount)\b",
@@ -63,6 +66,9 @@ _MONEY_Q = _any(
 _DURATION_Q = _any(
     r"\bhoe lang\b",
     r"\bhoeveel tijd\b",
+    # counting time units asks for a duration ("hoeveel dagen", "how many weeks")
+    r"\bhoe ?veel (\w+ )?(jaar|jaren|maanden|weken|dagen|werkdagen|uren|uur)\b",
+    r"\bhow many (\w+ )?(years|months|weeks|days|hours)\b",
     r"\bbinnen welke (termijn|tijd)\b",
     r"\bwachttijd",
     r"\b(maximale|maximum|minimale|minimum|hoogste) (\w+ )?(straf|gevangenisstraf|"
@@ -78,7 +84,16 @@ _SHARE_Q = _any(
     r"\bwhat (percentage|share|proportion|part|fraction)\b",
     r"\bhow many per ?cent\b",
 )
-_COUNT_Q = _any(r"\bhoe ?veel\b", r"\bhow (many|much)\b", r"\bhet aantal\b", r"\bthe number of\b")
+# a count, or any figure: also the words a keyword query names one by ("aantal meldingen
+# 2017", "gemiddelde wachttijd", "total cost")
+_COUNT_Q = _any(
+    r"\bhoe ?veel\b",
+    r"\bhow (many|much)\b",
+    r"\baantal(len)?\b",
+    r"\b(gemiddeld|gemiddelde|totaal|totale)\b",
+    r"\b(the )?number of\b",
+    r"\b(average|mean|total)\b",
+)
 
 _NUMBER_WORDS = (
     r"één|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|dertien|veertien|vijftien|"
@@ -95,7 +110,10 @@ _MONTHS = (
 _DATE_A = _any(_YEAR, rf"\b({_MONTHS})\b", r"\b\d{1,2}-\d{1,2}-\d{2,4}\b")
 _MONEY_A = _any(
     r"€",
-    r"\beuro\b",
+    r"\beuro('?s)?\b",
+    r"\b(EUR|USD|GBP)\b",
+    r"\d\s*(mln|mld|bn|m)\b",
+    r"\b(million|billion)\b",
     r"\bmiljoen\b",
     r"\bmiljard\b",
     r"\bbedrag",
@@ -133,7 +151,9 @@ _SHARE_A = _any(
 _DATE_PART = re.compile(
     rf"{_YEAR}|\b\d{{1,2}}\s+({_MONTHS})\b|\b\d{{1,2}}-\d{{1,2}}-\d{{2,4}}\b|\b(artikel|art\.|lid)\s+\d+\w*"
     # round the clock: "24/7", "7 x 24 uur", "24 uur per dag"
-    r"|\b24\s*/\s*7\b|\b7\s*(x|maal)\s*24\b|\b24 uur per dag\b",
+    r"|\b24\s*/\s*7\b|\b7\s*(x|maal)\s*24\b|\b24 uur per dag\b"
+    # an item's number in a list or a heading ("5. Safe House", "2.3 Opvang"), not a count
+    r"|(?:^|(?<=[.!?]\s)|(?<=\n))\s*\d+(\.\d+)*\.?\s+(?=(?-i:[A-ZÀ-Ý]))",
     re.IGNORECASE,
 )
 
@@ -167,7 +187,9 @@ def holds(kind: AnswerType, text: str) -> bool:
         return bool(_DURATION_A.search(text))
     if kind is AnswerType.SHARE:
         return bool(_SHARE_A.search(text))
-    return bool(_NUMBER_A.search(_DATE_PART.sub(" ", text)))
+    # a count is a number that is no date and no duration ("acht dagen" does not say how
+    # many of something there are)
+    return bool(_NUMBER_A.search(_DURATION_A.sub(" ", _DATE_PART.sub(" ", text))))
 
 
 _COUNTED = re.compile(

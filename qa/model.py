@@ -68,7 +68,8 @@ class Linear:
 
 @dataclass(frozen=True)
 class Calibrated:
-    """A linear model whose probability is mapped through an isotonic curve (x → y)."""
+    """A linear model whose probability is mapped through a calibration curve (x → y): an
+    isotonic or a Platt map, whichever cross-validation chose; none when empty."""
 
     linear: Linear
     curve_x: tuple[float, ...] = ()

@@ -6,7 +6,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from eval.fit import expected_calibration_error, isotonic, reliability, thresholds
+from eval.fit import (
+    choose_calibration,
+    expected_calibration_error,
+    isotonic,
+    platt,
+    reliability,
+    thresholds,
+)
 
 
 def test_thresholds_meet_the_stated_precisions() -> None:
@@ -25,6 +32,20 @@ def test_thresholds_meet_the_stated_precisions() -> None:
     assert (answerable & below).sum() / answerable.sum() <= 0.03
 
 
+def test_a_lucky_run_at_one_threshold_does_not_set_it() -> None:
+    # the 12 likeliest: 9 right (0.75); then 30 more that are all right
+    p_sentence = np.linspace(1.0, 0.5, 42)
+    right = np.array([True, False] * 3 + [True] * 36)
+    answerable = np.ones(42, dtype=bool)
+    answered, _ = thresholds(p_sentence, np.ones(42), answerable, right)
+    assert answered == 1.0  # the top tens miss 0.9: nothing is answered
+    # not found: the 10 least likely are unanswerable, then an answerable one, then more
+    p_passage = np.linspace(0.0, 0.5, 40)
+    answerable = np.array([False] * 10 + [True] + [False] * 3 + [True] * 26)
+    _, not_found = thresholds(np.zeros(40), p_passage, answerable, answerable)
+    assert not_found == pytest.approx(p_passage[10])  # stops before the first loss it need not make
+
+
 def test_expected_calibration_error() -> None:
     assert expected_calibration_error([0.9] * 10, [True] * 9 + [False]) == pytest.approx(0.0)
     assert expected_calibration_error([0.9] * 10, [False] * 10) == pytest.approx(0.9)
@@ -35,6 +56,42 @@ def test_expected_calibration_error() -> None:
 def test_isotonic_is_monotone() -> None:
     xs, ys = isotonic(np.array([0.1, 0.2, 0.3, 0.4]), np.array([0, 1, 0, 1]))
     assert list(ys) == sorted(ys) and list(xs) == sorted(xs)
+
+
+def test_platt_is_a_monotone_curve_over_the_whole_range() -> None:
+    raw = np.array([0.1, 0.2, 0.3, 0.6, 0.7, 0.9] * 5)
+    y = np.array([0, 0, 1, 0, 1, 1] * 5)
+    xs, ys = platt(raw, y)
+    assert xs[0] == 0.0 and xs[-1] == 1.0
+    assert np.all(np.diff(ys) > 0)
+    assert platt(raw, np.zeros(len(raw), dtype=int)) == ((), ())
+
+
+def _groups(n: int, k: int = 4) -> list[str]:
+    return [f"set{i % k}" for i in range(n)]
+
+
+def test_calibration_is_left_alone_when_the_raw_probabilities_are_calibrated() -> None:
+    rng = np.random.default_rng(5)
+    raw = rng.random(2000)
+    y = (rng.random(2000) < raw).astype(int)
+    name, p = choose_calibration(raw, y, _groups(2000))
+    assert name in {"none", "platt"}  # both leave a calibrated probability as it is
+    assert expected_calibration_error(p.tolist(), (y == 1).tolist()) < 0.03
+
+
+def test_an_overconfident_model_is_recalibrated_on_other_sets() -> None:
+    rng = np.random.default_rng(6)
+    truth = rng.random(2000)
+    y = (rng.random(2000) < truth).astype(int)
+    raw = 1 / (1 + np.exp(-3 * np.log(truth / (1 - truth))))  # far too sure
+    before = expected_calibration_error(raw.tolist(), (y == 1).tolist())
+    name, p = choose_calibration(raw, y, _groups(2000))
+    assert name in {"platt", "isotonic"}
+    assert expected_calibration_error(p.tolist(), (y == 1).tolist()) < before / 2
+    # each set's probabilities come from a map fitted without it: not the in-sample fit
+    xs, ys = isotonic(raw, y)
+    assert not np.allclose(p, np.interp(raw, xs, ys))
 
 
 def test_the_ranker_learns_from_pairs_within_a_question() -> None:
@@ -66,3 +123,40 @@ def test_the_ranker_learns_from_pairs_within_a_question() -> None:
     assert max(weights, key=lambda f: abs(weights[f])) == "coverage" and weights["coverage"] > 0
     picked = [choose(ranker, e).right for e in examples[40:]]
     assert sum(picked) / len(picked) > 0.8
+
+
+def test_thresholds_come_from_the_reference_sets_only() -> None:
+    from eval.fit import Example, fit_all
+    from eval.gold import GoldItem
+    from index.search import Hit, SearchStats
+    from ingest.models import Chunk
+    from qa.asked import Asked
+    from qa.signals import SENTENCE_FEATURES, Candidate
+    from qa.terms import TermWeights
+
+    rng = np.random.default_rng(5)
+    asked = Asked.read("vraag", TermWeights([]))
+    chunk = Chunk("c", "d", "x" * 40, "S", 1, 1, False, 0, 40, "nl")
+    hit = Hit(chunk, 1.0, 0.9, 1.0)
+
+    def example(n: int, set_name: str) -> Example:
+        right = int(rng.integers(0, 4))
+        cands = []
+        for i in range(4):
+            feats = {f: float(rng.normal()) for f in SENTENCE_FEATURES}
+            feats["coverage"] = float(rng.random()) + (0.5 if i == right else 0.0)
+            cands.append(Candidate(0, hit, 0, 10, False, feats))
+        item = GoldItem(f"{set_name}{n}", "vraag", "nl", "a", "e", None, None, "fact", set=set_name)
+        return Example(
+            item, asked, [hit], SearchStats(), cands, [i == right for i in range(4)], [True]
+        )
+
+    examples = [example(n, s) for s in ("blind_a", "blind_b", "dev") for n in range(40)]
+    models = fit_all(examples, inner=False, reference=frozenset({"blind_a", "blind_b"}))
+    assert models.fitted_on["thresholds_from"] == ["blind_a", "blind_b"]
+    assert models.fitted_on["sets"] == ["blind_a", "blind_b", "dev"]  # all sets teach
+    everything = fit_all(examples, inner=False)
+    assert everything.fitted_on["thresholds_from"] == ["blind_a", "blind_b", "dev"]
+    # no reference set among those given: the thresholds come from all of them
+    alone = fit_all(examples, inner=False, reference=frozenset({"elsewhere"}))
+    assert alone.fitted_on["thresholds_from"] == ["blind_a", "blind_b", "dev"]

@@ -27,6 +27,18 @@ T = AnswerType
         ("Bij hoeveel procent van de slachtoffers is de dader een bekende?", T.SHARE),
         ("Hoeveel meldingen kregen de centra in 2017?", T.COUNT),
         ("How many shelter places are there for men?", T.COUNT),
+        # counting time units asks how long
+        ("Hoeveel dagen duurt een huisverbod?", T.DURATION),
+        ("Hoeveel werkdagen heeft Veilig Thuis voor een onderzoek?", T.DURATION),
+        ("How many weeks does a victim wait for a place?", T.DURATION),
+        ("Hoeveel Centra Seksueel Geweld zijn er?", T.COUNT),
+        # a keyword query names the figure it wants
+        ("LKHA totaal aantal adviezen 2017", T.COUNT),
+        ("gemiddelde tegemoetkoming ex-partnerregeling", T.COUNT),
+        ("average number of placements per child", T.COUNT),
+        # how much was spent or invested asks for money
+        ("How much has been invested in freshwater measures?", T.MONEY),
+        ("Hoeveel is er in 2024 uitgegeven aan de opvang?", T.MONEY),
         # open and yes/no questions ask for no figure
         ("Wanneer kan een huisverbod worden opgelegd?", T.NONE),
         ("Wat doet Veilig Thuis?", T.NONE),
@@ -59,6 +71,21 @@ def test_expected_type(question: str, kind: AnswerType) -> None:
         (T.COUNT, "Sinds 10 oktober 2010 en volgens artikel 242 geldt dit.", False),
         (T.COUNT, "Er is geen uitsplitsing naar adviezen en meldingen.", False),
         (T.COUNT, "Slachtoffers kunnen er 24/7 terecht, ook 7 maal 24 uur per week.", False),
+        # a duration is not a count of things, whether in digits or in words
+        (T.COUNT, "Het onderzoek start binnen acht dagen na het incident.", False),
+        (T.COUNT, "Een huisverbod duurt 10 dagen en kan tot 28 dagen worden verlengd.", False),
+        (T.COUNT, "Er is een landelijk dekkend netwerk van 16 CSG’s in heel Nederland.", True),
+        (T.COUNT, "Er zijn 35 centrumgemeenten; een plaatsing duurt 3 weken.", True),
+        (T.COUNT, "Het gaat om meisjes boven de zestien jaar.", True),  # an age is a number
+        # an item's number in a list or a heading is no count; a number after a colon is
+        (T.COUNT, "Dit gaat via de politie. 5. Safe House: een beperkt aantal adressen.", False),
+        (T.COUNT, "2.3 Opvang van slachtoffers", False),
+        (T.COUNT, "Totaal: 35 centrumgemeenten.", True),
+        (T.COUNT, "Dat was vorig jaar. 12 gemeenten deden mee.", True),
+        # amounts written the English way
+        (T.MONEY, "In April 2025 the Cabinet added EUR 750 million for 2027–2031.", True),
+        (T.MONEY, "The programme costs 3.2 billion over ten years.", True),
+        (T.MONEY, "Er deden 750 gemeenten mee.", False),
         (T.NONE, "Wat dan ook.", True),
     ],
 )
