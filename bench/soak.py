@@ -783,7 +783,9 @@ def _prepare(cfg: SoakConfig) -> tuple[Path, bool]:
     )
     corpus = work / "corpus"
     corpus.mkdir(parents=True, exist_ok=True)
-    files = [f for f in sorted(cfg.corpus.iterdir()) if f.is_file() and not f.name.startswith(".")]
+    # every file, dot files too: what sits beside the reports (such as stored vectors) is
+    # part of the corpus a fresh clone has
+    files = [f for f in sorted(cfg.corpus.iterdir()) if f.is_file()]
     if not files:
         raise typer.BadParameter(f"no reports in {cfg.corpus}")
     for old in corpus.iterdir():
