@@ -432,6 +432,8 @@ def figures(judged: list[Judged]) -> dict[str, float]:
         "ece": expected_calibration_error(
             [j.p for j in judged], [j.choice.passage_right for j in judged]
         ),
+        # what a perfectly calibrated confidence would show on the same questions
+        "ece_chance": ece_by_chance([j.p for j in judged])[0],
     }
 
 
@@ -453,6 +455,21 @@ def expected_calibration_error(p: list[float], y: list[bool], bins: int = 10) ->
         if m.any():
             total += m.sum() / len(pa) * abs(pa[m].mean() - ya[m].mean())
     return float(total)
+
+
+def ece_by_chance(p: list[float], draws: int = 2000, seed: int = 0) -> tuple[float, float]:
+    """The expected calibration error a perfectly calibrated confidence would show on these
+    questions (outcomes drawn with the stated probabilities): its median and 90th
+    percentile. On a few hundred questions ten bins hold a few dozen each, so an error
+    near this median is what chance alone gives; well above it is miscalibration."""
+    if not p:
+        return float("nan"), float("nan")
+    rng = np.random.default_rng(seed)
+    pa = np.array(p)
+    errors = [
+        expected_calibration_error(p, (rng.random(len(pa)) < pa).tolist()) for _ in range(draws)
+    ]
+    return float(np.median(errors)), float(np.percentile(errors, 90))
 
 
 def reliability(p: list[float], y: list[bool], bins: int = 10) -> list[tuple[float, float, int]]:

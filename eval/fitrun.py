@@ -18,6 +18,7 @@ from eval.fit import (
     Judged,
     collect,
     cross_validate,
+    ece_by_chance,
     expected_calibration_error,
     figures,
     fit_all,
@@ -140,6 +141,7 @@ def _report(
         "ece_cv": expected_calibration_error(
             [j.p for j in judged], [j.choice.passage_right for j in judged]
         ),
+        "ece_cv_chance": ece_by_chance([j.p for j in judged]),
         "risk_coverage_cv": risk_coverage(judged)[:: max(1, len(judged) // 40)],
     }
 
@@ -168,6 +170,7 @@ def _markdown(report: dict[str, Any]) -> str:
         "answerable_not_found",
         "sentence_right",
         "ece",
+        "ece_chance",
         "recall@5",
         "mrr@10",
     ]
@@ -194,7 +197,12 @@ def _markdown(report: dict[str, Any]) -> str:
         lines.append(f"| {name} | {shown} |")
     lines += [
         "",
-        f"Expected calibration error (leave one set out, all sets): {report['ece_cv']:.3f}",
+        f"Expected calibration error (leave one set out, all sets): {report['ece_cv']:.3f} "
+        f"(a perfectly calibrated confidence: {report['ece_cv_chance'][0]:.3f} at the median, "
+        f"{report['ece_cv_chance'][1]:.3f} at the 90th percentile). "
+        "`ece_chance` is the median error a perfectly calibrated confidence shows on the same "
+        "questions (outcomes drawn with its probabilities, ten bins): on a few hundred "
+        "questions chance alone gives an error of about 0.05.",
         "",
         "Reliability (mean confidence → observed share, count): "
         + ", ".join(f"{a:.2f}→{b:.2f} ({n})" for a, b, n in report["reliability_cv"]),

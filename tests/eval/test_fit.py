@@ -160,3 +160,16 @@ def test_thresholds_come_from_the_reference_sets_only() -> None:
     # no reference set among those given: the thresholds come from all of them
     alone = fit_all(examples, inner=False, reference=frozenset({"elsewhere"}))
     assert alone.fitted_on["thresholds_from"] == ["blind_a", "blind_b", "dev"]
+
+
+def test_the_error_by_chance_is_what_a_calibrated_confidence_shows() -> None:
+    from eval.fit import ece_by_chance
+
+    rng = np.random.default_rng(2)
+    p = rng.random(300).tolist()
+    median, high = ece_by_chance(p, draws=300)
+    assert 0.02 < median < high < 0.15  # a few hundred questions: chance alone shows an error
+    many, _ = ece_by_chance(rng.random(20000).tolist(), draws=50)
+    assert many < median / 3  # and it shrinks with the number of questions
+    # a miscalibrated confidence (always 0.9, right half the time) is far above chance
+    assert expected_calibration_error([0.9] * 300, [True, False] * 150) > 4 * median
