@@ -19,6 +19,7 @@ from pathlib import Path
 
 from index import layout
 from index.builder import ReindexReport
+from index.threads import make_background
 from vraagbaak.errors import ReindexBusyError
 
 log = logging.getLogger(__name__)
@@ -90,6 +91,7 @@ class Reindexer:
             return True
 
     def _loop(self) -> None:
+        make_background()  # questions come first: this thread gets what they leave of the CPU
         while True:
             try:
                 self.run_now()

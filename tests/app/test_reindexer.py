@@ -151,3 +151,21 @@ def test_a_file_added_during_a_real_reindex_is_indexed_by_the_rerun(
     assert sources == {"rapport-a.txt", "notitie-b.txt", "derde.txt", "vierde.txt"}
     report = reindexer.status.report
     assert report is not None and report.added == ["vierde.txt"]  # the re-run's report
+
+
+def test_the_reindex_thread_leaves_the_cpu_to_questions() -> None:
+    import os
+
+    from index.threads import BACKGROUND_NICE
+
+    seen: list[int] = []
+
+    def run() -> ReindexReport:
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+        return ReindexReport(version="v1", changed=True)
+
+    reindexer = Reindexer(run)
+    assert reindexer.request() is True
+    assert reindexer.wait(WAIT_S)
+    assert seen and seen[0] >= BACKGROUND_NICE
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) < BACKGROUND_NICE

