@@ -213,9 +213,11 @@ def serve(
     import uvicorn
 
     from app.api import create_app
+    from index.threads import limit_malloc_arenas
 
     settings = _settings(embedder, data_dir, host=host, port=port)
     setup_logging(settings.log_level)
+    limit_malloc_arenas()  # before the server's threads: memory stays bounded under load
     uvicorn.run(
         create_app(settings),
         host=settings.host,

@@ -10,7 +10,7 @@ from pathlib import Path
 import faiss  # noqa: F401 - loads an OpenMP runtime, as the server has one
 import pytest
 
-from index.threads import BACKGROUND_NICE, make_background, openmp_runtimes
+from index.threads import BACKGROUND_NICE, limit_malloc_arenas, make_background, openmp_runtimes
 
 
 def _in_thread(fn: object) -> dict[str, object]:
@@ -55,3 +55,8 @@ def test_runtimes_are_read_off_the_loaded_libraries(tmp_path: Path) -> None:
     )
     assert openmp_runtimes(maps) == []  # listed but not loadable: left alone
     assert openmp_runtimes(tmp_path / "missing") == []
+
+
+def test_an_explicit_malloc_arena_max_wins(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
+    assert limit_malloc_arenas() is False
