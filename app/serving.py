@@ -17,6 +17,7 @@ from index import layout
 from index.embedders import Embedder
 from index.manifest import DocumentEntry
 from index.search import SearchConfig, Searcher, Snapshot
+from index.threads import mark_served
 from qa import ReadyIndex
 from vraagbaak.errors import IndexNotBuiltError, IndexStoreError
 from vraagbaak.settings import Settings
@@ -41,6 +42,8 @@ class IndexHolder:
         self._ready: ReadyIndex | None = None
         self._lock = threading.Lock()
         self._problem: IndexStoreError | None = None  # why the last load failed
+        # a reindex in another process sees that this index is served, and yields to it
+        self._served = mark_served(settings.index_dir)
 
     def refresh(self) -> bool:
         """Load the CURRENT version if it is not the one served; True when it swapped.

@@ -34,6 +34,7 @@ from index.embedders import Embedder
 from index.manifest import DocumentEntry, Manifest, utc_now
 from index.seed import import_seed, seed_path
 from index.sources import public_source, source_key
+from index.threads import in_background, served_elsewhere
 from ingest.models import Chunk
 from ingest.pipeline import INGEST_VERSION, ingest_with_settings, iter_report_files
 from vraagbaak.errors import IndexFormatError, IngestError, UnsupportedFileError
@@ -121,7 +122,23 @@ def reindex(
     progress: bool = False,
     force: bool = False,
 ) -> ReindexReport:
-    """Make the served index reflect the report files (the corpus, or ``paths``)."""
+    """Make the served index reflect the report files (the corpus, or ``paths``).
+
+    While another process serves this index, the work runs in a background thread
+    (:mod:`index.threads`): its questions come first."""
+    if served_elsewhere(settings.index_dir):
+        log.info("index served by another process: reindexing in the background")
+        return in_background(lambda: _reindex(settings, embedder, paths, progress, force))
+    return _reindex(settings, embedder, paths, progress, force)
+
+
+def _reindex(
+    settings: Settings,
+    embedder: Embedder,
+    paths: list[Path] | None,
+    progress: bool,
+    force: bool,
+) -> ReindexReport:
     t0 = time.perf_counter()
     root = settings.index_dir
     report = ReindexReport()

@@ -13,19 +13,28 @@ it, and a reindex alone still uses whatever the questions leave:
 The embedding engine itself is re-entrant (its model is read-only after loading; every call
 allocates its own buffers), so a question need not wait for a passage to finish.
 
+A reindex in another process (``vraagbaak ingest`` beside ``vraagbaak serve``) is detected by
+the mark the server holds on its index folder (:func:`mark_served`), and runs the same way, in
+a background thread of its own process (:func:`in_background`).
+
 >>> make_background()  # in the thread that reindexes  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
 import ctypes
+import fcntl
 import logging
 import os
 import threading
+import weakref
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import IO, TypeVar
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 BACKGROUND_NICE = 10  # see make_background
 _RUNTIMES = ("libgomp", "libomp", "libiomp")
@@ -87,3 +96,60 @@ def limit_malloc_arenas(arenas: int = SERVER_ARENAS) -> bool:
         return bool(libc.mallopt(M_ARENA_MAX, arenas))
     except (OSError, AttributeError):  # not glibc
         return False
+
+
+# --- a reindex in another process than the server's -------------------------------------
+
+SERVED_MARK = "served.lock"  # in the index folder: a shared lock while a server serves it
+# the marks this process holds, by index folder; a mark goes with its holder
+_held: weakref.WeakValueDictionary[Path, IO[str]] = weakref.WeakValueDictionary()
+
+
+def mark_served(root: Path) -> IO[str]:
+    """Mark ``root`` as served by this process while the returned file is open (keep it): a
+    reindex in another process sees it (:func:`served_elsewhere`) and runs as a background
+    one."""
+    key = root.resolve()
+    held = _held.get(key)
+    if held is not None and not held.closed:
+        return held
+    root.mkdir(parents=True, exist_ok=True)
+    fh = open(root / SERVED_MARK, "a")  # noqa: SIM115 - kept open by the caller
+    fcntl.flock(fh, fcntl.LOCK_SH)
+    _held[key] = fh
+    return fh
+
+
+def served_elsewhere(root: Path) -> bool:
+    """Whether another process serves ``root`` (holds its mark)."""
+    path = root / SERVED_MARK
+    if root.resolve() in _held or not path.exists():
+        return False
+    with open(path, "a") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(fh, fcntl.LOCK_UN)
+    return False
+
+
+def in_background(fn: Callable[[], T]) -> T:
+    """``fn()`` in a background thread of its own (:func:`make_background`), waited for: the
+    calling thread keeps its priority."""
+    out: list[T] = []
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        make_background()
+        try:
+            out.append(fn())
+        except BaseException as exc:  # re-raised in the caller
+            failed.append(exc)
+
+    thread = threading.Thread(target=run, name="reindex-background")
+    thread.start()
+    thread.join()
+    if failed:
+        raise failed[0]
+    return out[0]

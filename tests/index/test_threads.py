@@ -10,7 +10,15 @@ from pathlib import Path
 import faiss  # noqa: F401 - loads an OpenMP runtime, as the server has one
 import pytest
 
-from index.threads import BACKGROUND_NICE, limit_malloc_arenas, make_background, openmp_runtimes
+from index.threads import (
+    BACKGROUND_NICE,
+    in_background,
+    limit_malloc_arenas,
+    make_background,
+    mark_served,
+    openmp_runtimes,
+    served_elsewhere,
+)
 
 
 def _in_thread(fn: object) -> dict[str, object]:
@@ -60,3 +68,28 @@ def test_runtimes_are_read_off_the_loaded_libraries(tmp_path: Path) -> None:
 def test_an_explicit_malloc_arena_max_wins(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
     assert limit_malloc_arenas() is False
+
+
+def test_a_reindex_elsewhere_sees_the_served_mark(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    root = tmp_path / "index"
+    assert not served_elsewhere(root)
+    mark = mark_served(root)
+    assert not served_elsewhere(root)  # this process serves it: not elsewhere
+    check = "from pathlib import Path; import sys; from index.threads import served_elsewhere; "
+    check += f"sys.exit(0 if served_elsewhere(Path({str(root)!r})) else 1)"
+    assert subprocess.run([sys.executable, "-c", check], check=False).returncode == 0
+    mark.close()  # no longer served
+    assert subprocess.run([sys.executable, "-c", check], check=False).returncode == 1
+
+
+def test_in_background_returns_and_raises_as_the_call_would() -> None:
+    own = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    assert in_background(lambda: os.getpriority(os.PRIO_PROCESS, threading.get_native_id())) >= (
+        BACKGROUND_NICE
+    )
+    with pytest.raises(ZeroDivisionError):
+        in_background(lambda: 1 // 0)
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == own
