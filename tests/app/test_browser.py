@@ -74,9 +74,10 @@ Over opmaak: <b>vet</b> en <script>window.__xss = 1</script> in een rapport, plu
 <img src=x onerror="window.__xss = 2"> afbeelding & een ampersand.
 """
 # characters outside the BMP before the answer: the API counts code points, JavaScript UTF-16
+# (in an opening sentence that shares no word with the question)
 EMOJI_REPORT = """Inleiding
 
-Tevredenheid 🙂 werd gemeten met een enquête 𝔸 onder inwoners. In het onderzoek waren 12
+Dit fictieve rapport 🙂 dient als test 𝔸 van de weergave. Tevredenheid 🙂 werd gemeten met een enquête 𝔸 onder inwoners. In het onderzoek waren 12
 gemeenten tevreden over de samenwerking met de wijkteams.
 """
 EMOJI_QUESTION = "Hoeveel gemeenten waren tevreden over de samenwerking met de wijkteams?"
