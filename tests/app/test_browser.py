@@ -77,7 +77,8 @@ Over opmaak: <b>vet</b> en <script>window.__xss = 1</script> in een rapport, plu
 # (in an opening sentence that shares no word with the question)
 EMOJI_REPORT = """Inleiding
 
-Dit fictieve rapport 🙂 dient als test 𝔸 van de weergave. Tevredenheid 🙂 werd gemeten met een enquête 𝔸 onder inwoners. In het onderzoek waren 12
+Dit fictieve rapport 🙂 dient als test 𝔸 van de weergave.
+Tevredenheid 🙂 werd gemeten met een enquête 𝔸 onder inwoners. In het onderzoek waren 12
 gemeenten tevreden over de samenwerking met de wijkteams.
 """
 EMOJI_QUESTION = "Hoeveel gemeenten waren tevreden over de samenwerking met de wijkteams?"
