@@ -41,6 +41,7 @@ from qa.signals import (
     SENTENCE_FEATURES,
     Candidate,
     VectorMap,
+    can_answer,
     candidates,
     question_features,
 )
@@ -234,20 +235,21 @@ def thresholds(
     p_passage: np.ndarray,
     answerable: np.ndarray,
     sentence_right: np.ndarray,
+    aim: tuple[float, float] = (ANSWERED_PRECISION, NOT_FOUND_PRECISION),
 ) -> tuple[float, float]:
     """(answered, not_found): the lowest ``answered`` (on the probability that the shown
     sentence is right) from which on every higher threshold's answered questions have the
-    right sentence at ``ANSWERED_PRECISION``, and the highest ``not_found`` (on the
+    right sentence at the precision ``aim[0]``, and the highest ``not_found`` (on the
     probability that the passage answers) below which every lower threshold's not-found
-    questions are unanswerable at ``NOT_FOUND_PRECISION``, losing at most ``MAX_LOST`` of
-    the answerable ones. Asking it of every stricter threshold too keeps a lucky run of
-    right answers at one threshold from setting it."""
+    questions are unanswerable at ``aim[1]``, losing at most ``MAX_LOST`` of the answerable
+    ones. Asking it of every stricter threshold too keeps a lucky run of right answers at
+    one threshold from setting it."""
     answered = 1.0
     for t in np.unique(np.concatenate([p_sentence, [1.0]]))[::-1]:
         shown = p_sentence >= t
         if shown.sum() < 10:
             continue
-        if sentence_right[shown].mean() < ANSWERED_PRECISION:
+        if sentence_right[shown].mean() < aim[0]:
             break
         answered = float(t)
     not_found = 0.0
@@ -256,11 +258,60 @@ def thresholds(
         below = p_passage < t
         if not below.any():
             continue
-        precise = (~answerable[below]).mean() >= NOT_FOUND_PRECISION
+        precise = (~answerable[below]).mean() >= aim[1]
         lost = (answerable & below).sum() / n_answerable <= MAX_LOST
         if not (precise and lost):
             break
         not_found = float(t)
+    return answered, not_found
+
+
+# the precisions a threshold may aim at, so that it keeps the stated one on a set it never saw
+AIMS = tuple(np.round(np.arange(0.90, 1.0001, 0.01), 2).tolist())
+
+
+def aims_across_sets(
+    p_sentence: np.ndarray,
+    p_passage: np.ndarray,
+    answerable: np.ndarray,
+    sentence_right: np.ndarray,
+    groups: np.ndarray,
+) -> tuple[float, float]:
+    """The precisions the two thresholds aim at on the pooled sets, so that they keep the
+    stated ones on a set they were not chosen on. Sets differ: a threshold chosen for 90%
+    on some sets gives less on the next. So each set in turn is judged by thresholds
+    chosen on the others, and each aim is the lowest that, pooled over those held-out
+    sets, keeps its stated precision (``ANSWERED_PRECISION``, ``NOT_FOUND_PRECISION``
+    losing at most ``MAX_LOST``); the strictest aim when none does."""
+    sets = sorted(set(groups.tolist()))
+    if len(sets) < 2:
+        return ANSWERED_PRECISION, NOT_FOUND_PRECISION
+
+    def held_out(aim: tuple[float, float]) -> tuple[np.ndarray, np.ndarray]:
+        shown = np.zeros(len(groups), dtype=bool)
+        refused = np.zeros(len(groups), dtype=bool)
+        for s in sets:
+            out = groups == s
+            a, n = thresholds(
+                p_sentence[~out], p_passage[~out], answerable[~out], sentence_right[~out], aim
+            )
+            shown[out] = p_sentence[out] >= a
+            refused[out] = p_passage[out] < n
+        return shown & ~refused, refused
+
+    def answered_holds(aim: float) -> bool:
+        shown, _ = held_out((aim, NOT_FOUND_PRECISION))
+        return not shown.any() or sentence_right[shown].mean() >= ANSWERED_PRECISION
+
+    def not_found_holds(aim: float) -> bool:
+        _, refused = held_out((ANSWERED_PRECISION, aim))
+        if not refused.any():
+            return True
+        lost = (answerable & refused).sum() / max(int(answerable.sum()), 1)
+        return (~answerable[refused]).mean() >= NOT_FOUND_PRECISION and lost <= MAX_LOST
+
+    answered = next((a for a in AIMS if answered_holds(a)), AIMS[-1])
+    not_found = next((a for a in AIMS if not_found_holds(a)), AIMS[-1])
     return answered, not_found
 
 
@@ -367,8 +418,15 @@ def fit_all(
         on[:] = True
     answerable = np.array([e.item.answerable for e in examples])
     sentence_right = np.array([c.right for c in choices])
+    # a sentence that cannot stand as the answer is never answered, so no threshold counts it
+    eligible = np.array([can_answer(c.features) for c in choices])
+    p_sentence = np.where(eligible, p_sentence, 0.0)
+    groups = np.array([e.set for e in examples])
+    aim = aims_across_sets(
+        p_sentence[on], p_passage[on], answerable[on], sentence_right[on], groups[on]
+    )
     answered, not_found = thresholds(
-        p_sentence[on], p_passage[on], answerable[on], sentence_right[on]
+        p_sentence[on], p_passage[on], answerable[on], sentence_right[on], aim
     )
     fitted_on = {
         "sets": sets,
@@ -376,6 +434,7 @@ def fit_all(
         "fitted": time.strftime("%Y-%m-%d"),
         "calibration": {"confidence": conf_map, "correct": correct_map},
         "thresholds_from": sorted({e.set for e, o in zip(examples, on, strict=True) if o}),
+        "aimed_at": {"answered": aim[0], "not_found": aim[1]},
     }
     return JudgeModels(ranker, confidence, correct, answered, not_found, fitted_on)
 
@@ -398,7 +457,7 @@ def judge_with(models: JudgeModels, ex: Example) -> Judged:
     choice = choose(models.sentence, ex)
     p = models.confidence.probability(choice.features)
     correct = models.correct.probability(choice.features)
-    return Judged(ex, choice, p, correct, models.status(p, correct))
+    return Judged(ex, choice, p, correct, models.status(p, correct, can_answer(choice.features)))
 
 
 def cross_validate(

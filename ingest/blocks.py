@@ -12,9 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from ingest.clean import join_wrapped
+from ingest.sentences import LIST_MARK
 from ingest.structure import Heading, SectionTracker, continues_heading, parse_heading
 
-_BULLET = re.compile(r"^(?:[-–•▪●◦■*\uf0b7\uf0a7o]|\d{1,2}[.)]|[a-z][.)])\s+\S")
+_BULLET = re.compile(rf"^{LIST_MARK}\s+\S")
 _NUMERIC = re.compile(r"^[-+]?[\d.,%€]+$|^\d{1,3}-\d{1,3}$")
 # words that join figures in running text ("2016 en 2017"); never between a row's columns
 _JOINERS = frozenset(["en", "of", "respectievelijk", "and", "or"])

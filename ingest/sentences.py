@@ -87,6 +87,11 @@ ABBREVIATIONS = frozenset(
     ]
 )
 _PARAGRAPH = re.compile(r"\n\s*\n")
+# the mark that opens an item of a list: a bullet (Word's Symbol-font bullets come out of a
+# PDF as private-use U+F0B7 and U+F0A7), a dash, a number or a letter ("1.", "a)")
+LIST_MARK = r"(?:[-–•▪●◦■*\uf0b7\uf0a7o]|\d{1,2}[.)]|[a-z][.)])"
+# a new line that opens a list item ends the sentence before it, punctuated or not
+_ITEM = re.compile(rf"\n(?=[ \t]*{LIST_MARK}\s+\S)")
 # never an end: a section number with its sub-levels (II.2., 3.1.)
 _NOT_AN_END = re.compile(r"[IVXLC]+(\.\d+)+|\d+(\.\d+)+")
 # an end only before a word that opens a sentence: a letter (initial, "bijlage B"), a bare
@@ -113,11 +118,22 @@ _CANDIDATE = re.compile(r"[.!?…]+[’\"')\]]*(?=\s+[\"‘'(\[]?[A-ZÀ-Ý0-9•
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """(start, end) of each sentence of ``text[start:end]``, offsets into ``text``; a paragraph
-    break (blank line) always ends a sentence."""
+    break (blank line) and the start of a list item on a new line always end a sentence."""
     end = len(text) if end is None else end
     spans: list[tuple[int, int]] = []
     pos = start
     for m in _PARAGRAPH.finditer(text, start, end):
+        spans.extend(_items(text, pos, m.start()))
+        pos = m.end()
+    spans.extend(_items(text, pos, end))
+    return spans
+
+
+def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The sentences of one paragraph, each list item on its own line apart."""
+    spans: list[tuple[int, int]] = []
+    pos = start
+    for m in _ITEM.finditer(text, start, end):
         spans.extend(_sentences(text, pos, m.start()))
         pos = m.end()
     spans.extend(_sentences(text, pos, end))

@@ -19,6 +19,7 @@ class AnswerType(Enum):
     DURATION = "duration"
     SHARE = "share"
     COUNT = "count"
+    FIGURE = "figure"  # any figure: an average, a total ("gemiddelde doorlooptijd")
 
 
 def _any(*patterns: str) -> re.Pattern[str]:
@@ -84,14 +85,16 @@ _SHARE_Q = _any(
     r"\bwhat (percentage|share|proportion|part|fraction)\b",
     r"\bhow many per ?cent\b",
 )
-# a count, or any figure: also the words a keyword query names one by ("aantal meldingen
-# 2017", "gemiddelde wachttijd", "total cost")
+# a count: also the words a keyword query names one by ("aantal meldingen 2017")
 _COUNT_Q = _any(
     r"\bhoe ?veel\b",
     r"\bhow (many|much)\b",
     r"\baantal(len)?\b",
-    r"\b(gemiddeld|gemiddelde|totaal|totale)\b",
     r"\b(the )?number of\b",
+)
+# an average or a total of whatever is measured: days, euros, a share or a count
+_FIGURE_Q = _any(
+    r"\b(gemiddeld|gemiddelde|totaal|totale)\b",
     r"\b(average|mean|total)\b",
 )
 
@@ -169,6 +172,7 @@ def expected_type(question: str) -> AnswerType:
         (AnswerType.DURATION, _DURATION_Q),
         (AnswerType.DATE, _DATE_Q),
         (AnswerType.COUNT, _COUNT_Q),
+        (AnswerType.FIGURE, _FIGURE_Q),
     ):
         if pattern.search(q):
             return kind
@@ -187,6 +191,8 @@ def holds(kind: AnswerType, text: str) -> bool:
         return bool(_DURATION_A.search(text))
     if kind is AnswerType.SHARE:
         return bool(_SHARE_A.search(text))
+    if kind is AnswerType.FIGURE:  # any number that is no date: a duration or amount too
+        return bool(_NUMBER_A.search(_DATE_PART.sub(" ", text)))
     # a count is a number that is no date and no duration ("acht dagen" does not say how
     # many of something there are)
     return bool(_NUMBER_A.search(_DURATION_A.sub(" ", _DATE_PART.sub(" ", text))))

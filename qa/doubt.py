@@ -10,6 +10,7 @@ _KIND_WORDS = {
     "date": "datum of jaar",
     "share": "percentage of aandeel",
     "count": "aantal",
+    "figure": "cijfer",
 }
 
 _KIND_WORDS_EN = {
@@ -18,6 +19,7 @@ _KIND_WORDS_EN = {
     "date": "date or year",
     "share": "percentage or share",
     "count": "number",
+    "figure": "figure",
 }
 
 

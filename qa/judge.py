@@ -9,7 +9,7 @@ from index.search import Hit, Searcher, SearchStats
 from qa.asked import Asked
 from qa.doubt import LOW_CONFIDENCE, Doubt
 from qa.model import JudgeModels, shipped_models
-from qa.signals import candidates, question_features
+from qa.signals import can_answer, candidates, question_features
 from qa.terms import PassageTerms, TermWeights
 
 JUDGE_DEPTH = 5  # passages retrieved for judging, however few are shown
@@ -87,7 +87,7 @@ def judge(
     features = question_features(asked, hits[:JUDGE_DEPTH], stats, best, scores[order[0]], runner)
     conf = models.confidence.probability(features)
     correct = models.correct.probability(features)
-    status = models.status(conf, correct)
+    status = models.status(conf, correct, can_answer(features))
     text = best.hit.chunk.text[best.start : best.end]
     misfit = asked.misfit(text, best.hit, known.passage(best.hit.chunk))
     answer = Answer(

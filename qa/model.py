@@ -111,10 +111,12 @@ class JudgeModels:
     not_found: float
     fitted_on: dict[str, Any] = field(default_factory=dict)
 
-    def status(self, confidence: float, correct: float) -> str:
+    def status(self, confidence: float, correct: float, can_answer: bool = True) -> str:
+        """The outcome; ``can_answer`` is false when the sentence lacks what the question
+        names or the kind of value it asks for, which keeps it from being ``answered``."""
         if confidence < self.not_found:
             return "not_found"
-        return "answered" if correct >= self.answered else "uncertain"
+        return "answered" if can_answer and correct >= self.answered else "uncertain"
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -227,6 +227,15 @@ QUESTION_FEATURES = (
 )
 
 
+def can_answer(features: dict[str, float]) -> bool:
+    """Whether the shown sentence may stand as the answer, whatever the models say: it names
+    what the question names, and holds a value of the kind asked for (a count, an amount,
+    a date, ...). Without them it is at best a likely sentence to check."""
+    names = features.get("names", 1.0) >= 1.0
+    kind = features.get("kind_asked", 0.0) == 0.0 or features.get("holds_kind", 0.0) == 1.0
+    return names and kind
+
+
 def question_features(
     asked: Asked,
     hits: list[Hit],

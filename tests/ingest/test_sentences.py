@@ -148,3 +148,21 @@ def test_a_numeral_letter_or_word_ends_a_sentence_before_an_opening_word(
 )
 def test_initials_and_ambiguous_abbreviations(text: str, expected: list[str]) -> None:
     assert _sentences(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Word's Symbol-font bullets come out of a PDF as U+F0B7; items end with ";" or nothing
+        (
+            "Het beeld:\n\uf0b7 de groei vlakt af;\n\uf0b7 de wachttijden zijn korter",
+            ["Het beeld:", "\uf0b7 de groei vlakt af;", "\uf0b7 de wachttijden zijn korter"],
+        ),
+        ("Stappen:\n1. melden\n2. onderzoeken", ["Stappen:", "1. melden", "2. onderzoeken"]),
+        ("• één\n– twee", ["• één", "– twee"]),
+        # a wrapped line that opens no item stays in its sentence
+        ("De groei vlakt\naf in 2024. Zo is het.", ["De groei vlakt\naf in 2024.", "Zo is het."]),
+    ],
+)
+def test_each_list_item_on_a_new_line_is_a_sentence(text: str, expected: list[str]) -> None:
+    assert [text[s:e] for s, e in sentence_spans(text)] == expected

@@ -34,7 +34,10 @@ T = AnswerType
         ("Hoeveel Centra Seksueel Geweld zijn er?", T.COUNT),
         # a keyword query names the figure it wants
         ("LKHA totaal aantal adviezen 2017", T.COUNT),
-        ("gemiddelde tegemoetkoming ex-partnerregeling", T.COUNT),
+        # an average or a total of what is not counted: any figure
+        ("gemiddelde tegemoetkoming ex-partnerregeling", T.FIGURE),
+        ("gemiddelde doorlooptijd jeugdbescherming 2024", T.FIGURE),
+        ("total budget of the programme", T.FIGURE),
         ("average number of placements per child", T.COUNT),
         # how much was spent or invested asks for money
         ("How much has been invested in freshwater measures?", T.MONEY),
@@ -67,6 +70,12 @@ def test_expected_type(question: str, kind: AnswerType) -> None:
         (T.SHARE, "Ruim de helft van de slachtoffers", True),
         (T.SHARE, "Veel vrouwen", False),
         (T.COUNT, "Er zijn 35 centrumgemeenten.", True),
+        # an average or a total may be days, euros, a share or a count, but is no date
+        (T.FIGURE, "De doorlooptijd bedroeg gemiddeld 94 dagen.", True),
+        (T.FIGURE, "met een gemiddelde tegemoetkoming van € 10.630", True),
+        (T.FIGURE, "Het aandeel steeg tot 68 procent.", True),
+        (T.FIGURE, "Sinds 1 januari 2024 geldt een nieuwe regeling.", False),
+        (T.FIGURE, "De doorlooptijd is aanzienlijk gedaald.", False),
         (T.COUNT, "Er zijn zestien centra.", True),
         (T.COUNT, "Sinds 10 oktober 2010 en volgens artikel 242 geldt dit.", False),
         (T.COUNT, "Er is geen uitsplitsing naar adviezen en meldingen.", False),

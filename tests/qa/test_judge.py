@@ -3,12 +3,15 @@ models shipped in ``qa/judge.json``."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from index.search import Hit, SearchStats
 from ingest.models import Chunk
 from qa.asked import Asked
 from qa.doubt import Doubt
 from qa.judge import judge
 from qa.model import shipped_models
+from qa.signals import can_answer
 from qa.terms import TermWeights
 
 
@@ -111,3 +114,34 @@ def test_the_outcome_follows_the_shipped_thresholds() -> None:
     assert models.status(models.not_found - 0.01, 1.0) == "not_found"
     assert models.status(models.not_found + 0.01, models.answered) == "answered"
     assert models.status(models.not_found + 0.01, models.answered - 0.01) == "uncertain"
+    # a sentence that lacks what the question names or asks for is never the answer
+    assert models.status(models.not_found + 0.01, 1.0, can_answer=False) == "uncertain"
+
+
+def test_a_sentence_can_answer_only_with_the_names_and_the_value_asked_for() -> None:
+    full = {"names": 1.0, "kind_asked": 1.0, "holds_kind": 1.0}
+    assert can_answer(full)
+    assert not can_answer({**full, "names": 0.5})  # Amsterdam asked, only Utrecht named
+    assert not can_answer({**full, "holds_kind": 0.0})  # a count asked, no number given
+    assert can_answer({"names": 1.0, "kind_asked": 0.0, "holds_kind": 0.0})  # an open question
+
+
+def test_a_sentence_without_the_asked_name_is_not_shown_as_the_answer() -> None:
+    text = (
+        "II.1 Wachttijden\n\nDe gemiddelde inschrijfduur bedroeg in 2024 landelijk 7,4 jaar. "
+        "In de regio Utrecht bedroeg de gemiddelde inschrijfduur 10,8 jaar."
+    )
+    # a name is specific when few passages use it
+    other = ["Een woning in Amsterdam is duur.", *(f"Over onderwerp {n}." for n in range(12))]
+    weights = TermWeights([text, *other])
+    asked = Asked.read("gemiddelde inschrijfduur regio Amsterdam", weights, "nl")
+    assert [name for name, _ in asked.names] == ["Amsterdam"]
+    # thresholds that answer anything: only the missing name keeps it from being answered
+    eager = replace(shipped_models(), answered=0.0, not_found=0.0)
+    verdict = judge(asked, [_hit(text)], SearchStats(6.0, True), weights, models=eager)
+    assert verdict.answer is not None and "Amsterdam" not in verdict.answer.text
+    assert verdict.status == "uncertain"
+    named = Asked.read("gemiddelde inschrijfduur regio Utrecht", TermWeights([text, *other]), "nl")
+    assert judge(named, [_hit(text)], SearchStats(6.0, True), weights, models=eager).status == (
+        "answered"
+    )
