@@ -153,17 +153,14 @@ def fit_linear(x: np.ndarray, y: np.ndarray, names: tuple[str, ...]) -> Linear:
     )
 
 
-PAIRS_PER_RIGHT = 30  # wrong candidates each right one is compared with
-
-
-def fit_sentence(examples: list[Example], seed: int = 0) -> Linear:
+def fit_sentence(examples: list[Example]) -> Linear:
     """The sentence ranker, fitted on pairs within a question: a logistic regression on the
     difference of a right and a wrong candidate's signals (no intercept), so it learns
-    which of two sentences of one question holds the answer. Questions whose right sentence
-    is not among the candidates teach nothing and are left out."""
+    which of two sentences of one question holds the answer. Every right candidate is paired
+    with every wrong one, so the fit depends on no random draw. Questions whose right
+    sentence is not among the candidates teach nothing and are left out."""
     from sklearn.linear_model import LogisticRegression
 
-    rng = np.random.default_rng(seed)
     rows: list[np.ndarray] = []
     labels: list[int] = []
     for ex in examples:
@@ -171,9 +168,8 @@ def fit_sentence(examples: list[Example], seed: int = 0) -> Linear:
         if not ex.item.answerable or not right.any() or right.all():
             continue
         x = _matrix((c.features for c in ex.candidates), SENTENCE_FEATURES)
-        wrong = np.flatnonzero(~right)
         for p in np.flatnonzero(right):
-            for n in rng.choice(wrong, min(len(wrong), PAIRS_PER_RIGHT), replace=False):
+            for n in np.flatnonzero(~right):
                 rows += [x[p] - x[n], x[n] - x[p]]
                 labels += [1, 0]
     names = SENTENCE_FEATURES

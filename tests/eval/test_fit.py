@@ -162,6 +162,9 @@ def test_the_ranker_learns_from_pairs_within_a_question() -> None:
     assert max(weights, key=lambda f: abs(weights[f])) == "coverage" and weights["coverage"] > 0
     picked = [choose(ranker, e).right for e in examples[40:]]
     assert sum(picked) / len(picked) > 0.8
+    # every pair is used: the same questions in another order give the same ranker
+    again = fit_sentence(examples[:40][::-1])
+    assert np.allclose(again.weights, ranker.weights, atol=1e-4)
 
 
 def test_thresholds_come_from_the_reference_sets_only() -> None:
