@@ -249,17 +249,21 @@ def thresholds(
             break
         answered = float(t)
     not_found = 0.0
-    n_answerable = max(int(answerable.sum()), 1)
     for t in np.unique(p_passage):
         below = p_passage < t
         if not below.any():
             continue
-        precise = (~answerable[below]).mean() >= aim[1]
-        lost = (answerable & below).sum() / n_answerable <= MAX_LOST
-        if not (precise and lost):
+        if not refuses_well(below, answerable, aim[1]):
             break
         not_found = float(t)
     return answered, not_found
+
+
+def refuses_well(refused: np.ndarray, answerable: np.ndarray, precision: float) -> bool:
+    """Whether the ``refused`` questions (not found) are unanswerable at ``precision`` while
+    at most ``MAX_LOST`` of the answerable ones are among them."""
+    lost = (answerable & refused).sum() / max(int(answerable.sum()), 1)
+    return bool((~answerable[refused]).mean() >= precision and lost <= MAX_LOST)
 
 
 # the precisions a threshold may aim at, so that it keeps the stated one on a set it never saw
@@ -301,10 +305,7 @@ def aims_across_sets(
 
     def not_found_holds(aim: float) -> bool:
         _, refused = held_out((ANSWERED_PRECISION, aim))
-        if not refused.any():
-            return True
-        lost = (answerable & refused).sum() / max(int(answerable.sum()), 1)
-        return (~answerable[refused]).mean() >= NOT_FOUND_PRECISION and lost <= MAX_LOST
+        return not refused.any() or refuses_well(refused, answerable, NOT_FOUND_PRECISION)
 
     answered = next((a for a in AIMS if answered_holds(a)), AIMS[-1])
     not_found = next((a for a in AIMS if not_found_holds(a)), AIMS[-1])

@@ -10,6 +10,7 @@ that is also an abbreviation such as ``vol.``) ends it only before a word that o
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 ABBREVIATIONS = frozenset(
     [
@@ -120,23 +121,28 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     """(start, end) of each sentence of ``text[start:end]``, offsets into ``text``; a paragraph
     break (blank line) and the start of a list item on a new line always end a sentence."""
     end = len(text) if end is None else end
-    spans: list[tuple[int, int]] = []
-    pos = start
-    for m in _PARAGRAPH.finditer(text, start, end):
-        spans.extend(_items(text, pos, m.start()))
-        pos = m.end()
-    spans.extend(_items(text, pos, end))
-    return spans
+    return _split(text, start, end, _PARAGRAPH, _items)
 
 
 def _items(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The sentences of one paragraph, each list item on its own line apart."""
+    return _split(text, start, end, _ITEM, _sentences)
+
+
+def _split(
+    text: str,
+    start: int,
+    end: int,
+    breaks: re.Pattern[str],
+    within: Callable[[str, int, int], list[tuple[int, int]]],
+) -> list[tuple[int, int]]:
+    """The spans ``within`` finds in each piece of text[start:end] between ``breaks``."""
     spans: list[tuple[int, int]] = []
     pos = start
-    for m in _ITEM.finditer(text, start, end):
-        spans.extend(_sentences(text, pos, m.start()))
+    for m in breaks.finditer(text, start, end):
+        spans.extend(within(text, pos, m.start()))
         pos = m.end()
-    spans.extend(_sentences(text, pos, end))
+    spans.extend(within(text, pos, end))
     return spans
 
 
